@@ -1,0 +1,25 @@
+//! System calls for a language runtime's bootstrap build, with no libc.
+//!
+//! Layers, each using only the ones listed before it:
+//! `arch` (the only asm) → [`sys`] (one typed function per system call) → the safe
+//! layer ([`fs`], [`env`], [`process`], [`system`], [`time`]) → [`value`] (the
+//! runtime's `RuntimeValue` ABI) → [`exports`] (`syscall_*` C ABI, and `rt_*` under
+//! feature `syscall-ffi`) → the program runtime for no-libc executables (feature
+//! `bootstrap`).
+#![no_std]
+
+#[cfg(target_arch = "x86_64")]
+#[path = "../arch/x86_64.rs"]
+mod arch;
+#[cfg(target_arch = "aarch64")]
+#[path = "../arch/aarch64.rs"]
+mod arch;
+#[cfg(target_arch = "riscv64")]
+#[path = "../arch/riscv64.rs"]
+mod arch;
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64")))]
+compile_error!("ffi_syscalls supports only x86_64, aarch64 and riscv64 Linux");
+
+pub mod sys;
+
+pub use syscalls::Errno;

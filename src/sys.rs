@@ -1,0 +1,299 @@
+//! One typed function per system call the crate uses.
+//!
+//! This module is the only caller of the `arch` instructions. Numbers come from
+//! [`syscalls::Sysno`], kernel structs and constants from `linux-raw-sys`. Every
+//! result is decoded once here: a raw value in -4095..=-1 becomes `Err(Errno)`.
+//!
+//! Conventions:
+//! - paths are byte slices that must end in their only NUL (`b"/etc/hosts\0"`); any
+//!   other slice is refused with `EINVAL` before the kernel is asked, so a path can
+//!   never be silently cut at an interior NUL or read past its end;
+//! - buffers the kernel reads or fills are a raw pointer and a length, so these
+//!   functions are `unsafe`: the kernel, not Rust, checks them (`EFAULT`);
+//! - structs are `&`/`&mut` references to the `linux-raw-sys` types.
+//!
+//! The generic table used by aarch64 and riscv64 has no `open`, `stat`, `fork`,
+//! `pipe`, `dup2`, `mkdir`, `unlink`, and riscv64 has no `renameat`, so only the
+//! `*at`, `pipe2`, `dup3`, `ppoll`, `clone` and `renameat2` forms are used.
+
+use crate::Errno;
+use crate::arch;
+use core::ffi::CStr;
+pub use linux_raw_sys::general as uapi;
+use linux_raw_sys::general::{
+    __kernel_timespec, kernel_sigaction, kernel_sigset_t, linux_dirent64, pollfd, statx,
+};
+use linux_raw_sys::system::new_utsname;
+use syscalls::Sysno;
+
+pub type Result<T> = core::result::Result<T, Errno>;
+
+/// A raw file descriptor, as the kernel numbers them.
+pub type RawFd = i32;
+
+pub use linux_raw_sys::general::AT_FDCWD;
+
+#[inline(always)]
+fn ret(raw: usize) -> Result<usize> {
+    Errno::from_ret(raw)
+}
+
+#[inline(always)]
+fn ret_unit(raw: usize) -> Result<()> {
+    Errno::from_ret(raw).map(drop)
+}
+
+/// Checks that `path` ends in its only NUL and returns it as a kernel pointer.
+#[inline]
+fn c_path(path: &[u8]) -> Result<usize> {
+    match CStr::from_bytes_with_nul(path) {
+        Ok(c) => Ok(c.as_ptr() as usize),
+        Err(_) => Err(Errno::EINVAL),
+    }
+}
+
+// Sign extension for the kernel's `int` arguments (dirfd, pid): negative values such
+// as AT_FDCWD must arrive as a 64-bit negative number.
+#[inline(always)]
+fn int(v: i32) -> usize {
+    v as isize as usize
+}
+
+pub fn openat(dirfd: RawFd, path: &[u8], flags: u32, mode: u32) -> Result<RawFd> {
+    let p = c_path(path)?;
+    let r = unsafe { arch::syscall4(Sysno::openat as usize, int(dirfd), p, flags as usize, mode as usize) };
+    ret(r).map(|fd| fd as RawFd)
+}
+
+/// # Safety
+/// `buf` must be valid for writes of `len` bytes, or the kernel answers `EFAULT`
+/// (for memory that is mapped but owned by something else, nothing can catch it).
+pub unsafe fn read(fd: RawFd, buf: *mut u8, len: usize) -> Result<usize> {
+    ret(unsafe { arch::syscall3(Sysno::read as usize, int(fd), buf as usize, len) })
+}
+
+/// # Safety
+/// `buf` must be valid for reads of `len` bytes.
+pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> Result<usize> {
+    ret(unsafe { arch::syscall3(Sysno::write as usize, int(fd), buf as usize, len) })
+}
+
+/// # Safety
+/// As [`read`].
+pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Result<usize> {
+    ret(unsafe { arch::syscall4(Sysno::pread64 as usize, int(fd), buf as usize, len, offset as usize) })
+}
+
+pub fn close(fd: RawFd) -> Result<()> {
+    ret_unit(unsafe { arch::syscall1(Sysno::close as usize, int(fd)) })
+}
+
+/// The one stat form used everywhere (`fstat` is `statx(fd, b"\0", AT_EMPTY_PATH, ..)`):
+/// it exists under one name on all three tables and gives whole-second and
+/// nanosecond times on every architecture.
+pub fn statx(dirfd: RawFd, path: &[u8], flags: u32, mask: u32, stx: &mut statx) -> Result<()> {
+    let p = c_path(path)?;
+    let out = stx as *mut statx as usize;
+    ret_unit(unsafe {
+        arch::syscall5(Sysno::statx as usize, int(dirfd), p, flags as usize, mask as usize, out)
+    })
+}
+
+/// Fills `buf` with `linux_dirent64` records; returns the bytes used, 0 at the end.
+///
+/// # Safety
+/// As [`read`].
+pub unsafe fn getdents64(fd: RawFd, buf: *mut u8, len: usize) -> Result<usize> {
+    ret(unsafe { arch::syscall3(Sysno::getdents64 as usize, int(fd), buf as usize, len) })
+}
+
+/// The fixed head of a `linux_dirent64` record, for walking a [`getdents64`] buffer.
+pub type Dirent64 = linux_dirent64;
+
+pub fn mkdirat(dirfd: RawFd, path: &[u8], mode: u32) -> Result<()> {
+    let p = c_path(path)?;
+    ret_unit(unsafe { arch::syscall3(Sysno::mkdirat as usize, int(dirfd), p, mode as usize) })
+}
+
+pub fn unlinkat(dirfd: RawFd, path: &[u8], flags: u32) -> Result<()> {
+    let p = c_path(path)?;
+    ret_unit(unsafe { arch::syscall3(Sysno::unlinkat as usize, int(dirfd), p, flags as usize) })
+}
+
+/// `renameat` with flags; plain `renameat` is `flags == 0` (riscv64 has only this one).
+pub fn renameat2(olddir: RawFd, old: &[u8], newdir: RawFd, new: &[u8], flags: u32) -> Result<()> {
+    let (o, n) = (c_path(old)?, c_path(new)?);
+    ret_unit(unsafe {
+        arch::syscall5(Sysno::renameat2 as usize, int(olddir), o, int(newdir), n, flags as usize)
+    })
+}
+
+/// Returns the length written, including the NUL.
+///
+/// # Safety
+/// As [`read`].
+pub unsafe fn getcwd(buf: *mut u8, len: usize) -> Result<usize> {
+    ret(unsafe { arch::syscall2(Sysno::getcwd as usize, buf as usize, len) })
+}
+
+pub fn uname(out: &mut new_utsname) -> Result<()> {
+    ret_unit(unsafe { arch::syscall1(Sysno::uname as usize, out as *mut new_utsname as usize) })
+}
+
+pub fn getpid() -> i32 {
+    unsafe { arch::syscall0(Sysno::getpid as usize) as i32 }
+}
+
+pub fn getuid() -> u32 {
+    unsafe { arch::syscall0(Sysno::getuid as usize) as u32 }
+}
+
+/// Returns the size in bytes of the kernel's mask that was copied into `mask`.
+///
+/// # Safety
+/// `mask` must be valid for writes of `len` bytes.
+pub unsafe fn sched_getaffinity(pid: i32, len: usize, mask: *mut u8) -> Result<usize> {
+    ret(unsafe { arch::syscall3(Sysno::sched_getaffinity as usize, int(pid), len, mask as usize) })
+}
+
+/// Returns the child's pid in the parent and 0 in the child.
+///
+/// # Safety
+/// Without `CLONE_VM` and with a null `stack`, this is `fork` and returning from it in
+/// the child is fine. With a shared address space or a new stack, the child can not
+/// return into Rust: that needs the entry trampoline in `arch`.
+pub unsafe fn clone(flags: usize, stack: usize, parent_tid: usize, child_tid: usize, tls: usize) -> Result<usize> {
+    // x86_64 takes (flags, stack, parent_tid, child_tid, tls); the generic table
+    // (CONFIG_CLONE_BACKWARDS) swaps the last two.
+    #[cfg(target_arch = "x86_64")]
+    let (a3, a4) = (child_tid, tls);
+    #[cfg(not(target_arch = "x86_64"))]
+    let (a3, a4) = (tls, child_tid);
+    ret(unsafe { arch::syscall5(Sysno::clone as usize, flags, stack, parent_tid, a3, a4) })
+}
+
+/// Returns only on failure.
+///
+/// # Safety
+/// `argv` and `envp` must be null-terminated arrays of NUL-terminated strings.
+pub unsafe fn execve(path: &[u8], argv: *const *const u8, envp: *const *const u8) -> Errno {
+    let p = match c_path(path) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let r = unsafe { arch::syscall3(Sysno::execve as usize, p, argv as usize, envp as usize) };
+    match ret(r) {
+        Err(e) => e,
+        Ok(_) => Errno::EINVAL, // the kernel does not return success from execve
+    }
+}
+
+/// Waits for a child; returns its pid (0 with `WNOHANG` and nothing ready) and fills
+/// `status` with the raw wait status.
+pub fn wait4(pid: i32, status: &mut i32, options: u32) -> Result<i32> {
+    let st = status as *mut i32 as usize;
+    ret(unsafe { arch::syscall4(Sysno::wait4 as usize, int(pid), st, options as usize, 0) }).map(|p| p as i32)
+}
+
+pub fn pipe2(flags: u32) -> Result<[RawFd; 2]> {
+    let mut fds = [-1i32; 2];
+    ret_unit(unsafe { arch::syscall2(Sysno::pipe2 as usize, fds.as_mut_ptr() as usize, flags as usize) })?;
+    Ok(fds)
+}
+
+pub fn dup3(old: RawFd, new: RawFd, flags: u32) -> Result<RawFd> {
+    ret(unsafe { arch::syscall3(Sysno::dup3 as usize, int(old), int(new), flags as usize) }).map(|f| f as RawFd)
+}
+
+/// Waits for events on `fds`; `None` waits forever. Returns how many have events.
+pub fn ppoll(fds: &mut [pollfd], timeout: Option<&__kernel_timespec>) -> Result<usize> {
+    let t = timeout.map_or(0, |t| t as *const __kernel_timespec as usize);
+    ret(unsafe {
+        arch::syscall5(Sysno::ppoll as usize, fds.as_mut_ptr() as usize, fds.len(), t, 0, 0)
+    })
+}
+
+/// # Safety
+/// For commands whose argument is a pointer, `arg` must be valid for that command.
+pub unsafe fn fcntl(fd: RawFd, cmd: u32, arg: usize) -> Result<usize> {
+    ret(unsafe { arch::syscall3(Sysno::fcntl as usize, int(fd), cmd as usize, arg) })
+}
+
+pub fn flock(fd: RawFd, operation: u32) -> Result<()> {
+    ret_unit(unsafe { arch::syscall2(Sysno::flock as usize, int(fd), operation as usize) })
+}
+
+pub fn fchmod(fd: RawFd, mode: u32) -> Result<()> {
+    ret_unit(unsafe { arch::syscall2(Sysno::fchmod as usize, int(fd), mode as usize) })
+}
+
+/// # Safety
+/// Mapping over memory Rust owns (`MAP_FIXED`) is undefined behaviour.
+pub unsafe fn mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: RawFd, offset: u64) -> Result<*mut u8> {
+    let r = unsafe {
+        arch::syscall6(Sysno::mmap as usize, addr, len, prot as usize, flags as usize, int(fd), offset as usize)
+    };
+    ret(r).map(|p| p as *mut u8)
+}
+
+/// # Safety
+/// Nothing may use the range afterwards.
+pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<()> {
+    ret_unit(unsafe { arch::syscall2(Sysno::munmap as usize, addr as usize, len) })
+}
+
+/// # Safety
+/// As [`munmap`] for the old range when the mapping moves.
+pub unsafe fn mremap(old: *mut u8, old_len: usize, new_len: usize, flags: u32, new_addr: usize) -> Result<*mut u8> {
+    let r = unsafe {
+        arch::syscall5(Sysno::mremap as usize, old as usize, old_len, new_len, flags as usize, new_addr)
+    };
+    ret(r).map(|p| p as *mut u8)
+}
+
+/// Copies up to `len` bytes in the kernel; `None` offsets use and move the file offsets.
+pub fn copy_file_range(fd_in: RawFd, off_in: Option<&mut i64>, fd_out: RawFd, off_out: Option<&mut i64>, len: usize) -> Result<usize> {
+    let oi = off_in.map_or(0, |o| o as *mut i64 as usize);
+    let oo = off_out.map_or(0, |o| o as *mut i64 as usize);
+    ret(unsafe { arch::syscall6(Sysno::copy_file_range as usize, int(fd_in), oi, int(fd_out), oo, len, 0) })
+}
+
+pub fn clock_gettime(clock: u32, out: &mut __kernel_timespec) -> Result<()> {
+    let p = out as *mut __kernel_timespec as usize;
+    ret_unit(unsafe { arch::syscall2(Sysno::clock_gettime as usize, clock as usize, p) })
+}
+
+/// # Safety
+/// As [`read`].
+pub unsafe fn getrandom(buf: *mut u8, len: usize, flags: u32) -> Result<usize> {
+    ret(unsafe { arch::syscall3(Sysno::getrandom as usize, buf as usize, len, flags as usize) })
+}
+
+/// # Safety
+/// For options whose arguments are pointers, they must be valid for that option.
+pub unsafe fn prctl(option: u32, a2: usize, a3: usize, a4: usize, a5: usize) -> Result<usize> {
+    ret(unsafe { arch::syscall5(Sysno::prctl as usize, option as usize, a2, a3, a4, a5) })
+}
+
+/// # Safety
+/// The handler in `act` runs asynchronously and must be async-signal-safe; on
+/// x86_64 it needs `SA_RESTORER` with a restorer that calls `rt_sigreturn`.
+pub unsafe fn rt_sigaction(sig: u32, act: Option<&kernel_sigaction>, old: Option<&mut kernel_sigaction>) -> Result<()> {
+    let a = act.map_or(0, |a| a as *const kernel_sigaction as usize);
+    let o = old.map_or(0, |o| o as *mut kernel_sigaction as usize);
+    let setsize = core::mem::size_of::<kernel_sigset_t>();
+    ret_unit(unsafe { arch::syscall4(Sysno::rt_sigaction as usize, sig as usize, a, o, setsize) })
+}
+
+pub fn kill(pid: i32, sig: u32) -> Result<()> {
+    ret_unit(unsafe { arch::syscall2(Sysno::kill as usize, int(pid), sig as usize) })
+}
+
+pub fn nanosleep(req: &__kernel_timespec, rem: Option<&mut __kernel_timespec>) -> Result<()> {
+    let r = rem.map_or(0, |r| r as *mut __kernel_timespec as usize);
+    ret_unit(unsafe { arch::syscall2(Sysno::nanosleep as usize, req as *const __kernel_timespec as usize, r) })
+}
+
+pub fn exit_group(code: i32) -> ! {
+    unsafe { arch::syscall1_noreturn(Sysno::exit_group as usize, int(code)) }
+}
