@@ -297,3 +297,12 @@ pub fn nanosleep(req: &__kernel_timespec, rem: Option<&mut __kernel_timespec>) -
 pub fn exit_group(code: i32) -> ! {
     unsafe { arch::syscall1_noreturn(Sysno::exit_group as usize, int(code)) }
 }
+
+/// `close_range` flag: mark the range close-on-exec instead of closing it
+/// (include/uapi/linux/close_range.h; not in linux-raw-sys's `general`).
+pub const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
+
+/// Closes, or with [`CLOSE_RANGE_CLOEXEC`] marks close-on-exec, every fd in `first..=last`.
+pub fn close_range(first: u32, last: u32, flags: u32) -> Result<()> {
+    ret_unit(unsafe { arch::syscall3(Sysno::close_range as usize, first as usize, last as usize, flags as usize) })
+}

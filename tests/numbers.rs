@@ -6,15 +6,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use syscalls::Sysno;
 
-/// (our `Sysno`, its UAPI name, `sc`'s number). `used_numbers_are_all_listed` keeps
-/// this list equal to the `Sysno::*` names that appear in the crate's sources.
+/// (our `Sysno`, its UAPI name, `sc`'s number or `None` for calls newer than `sc`'s
+/// table). `used_numbers_are_all_listed` keeps this list equal to the `Sysno::*` names
+/// that appear in the crate's sources.
 macro_rules! table {
-    ($($name:ident => $sc:ident),* $(,)?) => {
-        [$((Sysno::$name, stringify!($name), sc::nr::$sc)),*]
+    ($($name:ident => $sc:ident),* ; newer than sc: $($new:ident),* $(,)?) => {
+        [$((Sysno::$name, stringify!($name), Some(sc::nr::$sc)),)* $((Sysno::$new, stringify!($new), None)),*]
     };
 }
 
-fn used() -> Vec<(Sysno, &'static str, usize)> {
+fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
     table! {
         openat => OPENAT, read => READ, write => WRITE, pread64 => PREAD64, close => CLOSE,
         statx => STATX, getdents64 => GETDENTS64, mkdirat => MKDIRAT, unlinkat => UNLINKAT,
@@ -24,7 +25,8 @@ fn used() -> Vec<(Sysno, &'static str, usize)> {
         fcntl => FCNTL, flock => FLOCK, fchmod => FCHMOD, mmap => MMAP, munmap => MUNMAP,
         mremap => MREMAP, copy_file_range => COPY_FILE_RANGE, clock_gettime => CLOCK_GETTIME,
         getrandom => GETRANDOM, prctl => PRCTL, rt_sigaction => RT_SIGACTION, kill => KILL,
-        nanosleep => NANOSLEEP, exit_group => EXIT_GROUP,
+        nanosleep => NANOSLEEP, exit_group => EXIT_GROUP;
+        newer than sc: close_range,
     }
     .to_vec()
 }
@@ -65,9 +67,14 @@ fn used_numbers_are_all_listed() {
 
 #[test]
 fn numbers_match_sc() {
+    let mut checked = 0;
     for (ours, name, sc_nr) in used() {
-        assert_eq!(ours as usize, sc_nr, "{name}");
+        if let Some(sc_nr) = sc_nr {
+            assert_eq!(ours as usize, sc_nr, "{name}");
+            checked += 1;
+        }
     }
+    assert!(checked >= 30);
 }
 
 /// `#define __NR_x N` lines of the header and every header it includes from the same

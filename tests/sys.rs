@@ -605,3 +605,25 @@ fn errno_decodes_and_prints_its_name() {
     assert_eq!(format!("{:?}", Errno::ENOENT), "ENOENT");
     assert_eq!(Errno::EACCES.name(), Some("EACCES"));
 }
+
+#[test]
+fn close_range_matches_libc() {
+    let fds: Vec<i32> = (0..3).map(|_| sys::openat(AT_FDCWD, b"/dev/null\0", uapi::O_RDONLY, 0).unwrap()).collect();
+    let (lo, hi) = (*fds.iter().min().unwrap() as u32, *fds.iter().max().unwrap() as u32);
+    // CLOEXEC form: still open, now close-on-exec.
+    if fds.windows(2).all(|w| w[1] == w[0] + 1) {
+        assert_eq!(sys::close_range(lo, hi, sys::CLOSE_RANGE_CLOEXEC), Ok(()));
+        for &fd in &fds {
+            assert_eq!(unsafe { sys::fcntl(fd, uapi::F_GETFD, 0) }, Ok(uapi::FD_CLOEXEC as usize));
+        }
+    }
+    for &fd in &fds {
+        assert_eq!(sys::close_range(fd as u32, fd as u32, 0), Ok(()));
+        assert_eq!(unsafe { sys::fcntl(fd, uapi::F_GETFD, 0) }, Err(Errno::EBADF));
+    }
+    // first > last; unknown flags.
+    let expected = lc(unsafe { libc::syscall(libc::SYS_close_range, 10, 5, 0) });
+    assert_eq!(expected, Err(Errno::EINVAL));
+    assert_eq!(sys::close_range(10, 5, 0).map(|_| 0), expected);
+    assert_eq!(sys::close_range(lo, hi, 0x8000).map(|_| 0), lc(unsafe { libc::syscall(libc::SYS_close_range, lo, hi, 0x8000) }));
+}
