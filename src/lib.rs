@@ -20,6 +20,21 @@ mod arch;
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64")))]
 compile_error!("ffi_syscalls supports only x86_64, aarch64 and riscv64 Linux");
 
+extern crate alloc;
+
 pub mod sys;
+
+mod sync;
+
+pub mod env;
+pub mod fs;
+pub mod io;
+pub mod process;
+pub mod system;
+pub mod time;
+
+pub mod value;
+
+pub mod exports;
 
 pub use syscalls::Errno;

@@ -1,0 +1,173 @@
+//! Program arguments and environment, captured at start, and the current and home
+//! directories.
+//!
+//! The kernel hands argc/argv/envp to the program entry only. In a bootstrap build
+//! the entry (`crate::start`) passes them to the `.init_array` functions; inside a
+//! program that has its own libc, glibc does the same. [`capture`] is registered
+//! there, so both kinds of program arrive here the same way. If nothing called it
+//! (a libc that passes no arguments), /proc/self/environ and /proc/self/cmdline give
+//! the same start-up values.
+
+use crate::Errno;
+use crate::io::{self, retry};
+use crate::sync::SpinLock;
+use crate::sys::{self, Result};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+static ARGC: AtomicUsize = AtomicUsize::new(0);
+static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The environment as `NAME=VALUE` entries; `None` until first used.
+static ENV: SpinLock<Option<Vec<Vec<u8>>>> = SpinLock::new(None);
+
+type InitFn = extern "C" fn(i32, *const *const u8, *const *const u8);
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static CAPTURE: InitFn = capture;
+
+/// Records the start-up argc/argv/envp (the `.init_array` signature glibc uses).
+pub extern "C" fn capture(argc: i32, argv: *const *const u8, envp: *const *const u8) {
+    ARGC.store(argc.max(0) as usize, Ordering::Relaxed);
+    ARGV.store(argv.cast_mut(), Ordering::Relaxed);
+    ENVP.store(envp.cast_mut(), Ordering::Relaxed);
+}
+
+/// The C strings of a null-terminated pointer array, copied (at most `limit`).
+fn copy_c_strings(list: *const *const u8, limit: usize) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    if list.is_null() {
+        return out;
+    }
+    for i in 0..limit {
+        // SAFETY: argv and envp are null-terminated arrays of C strings that live for
+        // the whole program (the kernel put them on the initial stack).
+        let s = unsafe { *list.add(i) };
+        if s.is_null() {
+            break;
+        }
+        out.push(unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes().to_vec());
+    }
+    out
+}
+
+/// A NUL-separated /proc file as its pieces.
+fn proc_list(path: &[u8]) -> Vec<Vec<u8>> {
+    let data = crate::fs::read(path).unwrap_or_default();
+    data.split(|&c| c == 0).filter(|s| !s.is_empty()).map(<[u8]>::to_vec).collect()
+}
+
+/// The program's arguments, `argv[0]` first.
+pub fn args() -> Vec<Vec<u8>> {
+    let argv = ARGV.load(Ordering::Relaxed);
+    if argv.is_null() {
+        return proc_list(b"/proc/self/cmdline");
+    }
+    copy_c_strings(argv, ARGC.load(Ordering::Relaxed))
+}
+
+fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> T {
+    let mut env = ENV.lock();
+    let entries = env.get_or_insert_with(|| {
+        let envp = ENVP.load(Ordering::Relaxed);
+        if envp.is_null() { proc_list(b"/proc/self/environ") } else { copy_c_strings(envp, usize::MAX) }
+    });
+    f(entries)
+}
+
+/// A name `setenv` would accept: non-empty, no `=`, no NUL.
+fn check_name(name: &[u8]) -> Result<()> {
+    if name.is_empty() || name.contains(&b'=') || name.contains(&0) { Err(Errno::EINVAL) } else { Ok(()) }
+}
+
+fn entry_value<'a>(entry: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    entry.strip_prefix(name).and_then(|rest| rest.strip_prefix(b"="))
+}
+
+/// The value of `name`, `None` when unset; an invalid name is `EINVAL`.
+pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
+    check_name(name)?;
+    Ok(with_env(|env| env.iter().find_map(|e| entry_value(e, name)).map(<[u8]>::to_vec)))
+}
+
+/// Sets `name` for later [`get`]s and for children of `process::run`. A name that
+/// is empty or holds `=` or NUL, or a value holding NUL, is `EINVAL`.
+pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
+    check_name(name)?;
+    if value.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    let mut entry = Vec::new();
+    entry.try_reserve_exact(name.len() + 1 + value.len()).map_err(|_| Errno::ENOMEM)?;
+    entry.extend_from_slice(name);
+    entry.push(b'=');
+    entry.extend_from_slice(value);
+    with_env(|env| match env.iter_mut().find(|e| entry_value(e, name).is_some()) {
+        Some(old) => *old = entry,
+        None => env.push(entry),
+    });
+    Ok(())
+}
+
+/// Removes `name`; removing an unset name is fine, an invalid one is `EINVAL`.
+pub fn remove(name: &[u8]) -> Result<()> {
+    check_name(name)?;
+    with_env(|env| env.retain(|e| entry_value(e, name).is_none()));
+    Ok(())
+}
+
+/// A copy of the whole environment as `NAME=VALUE` entries.
+pub fn entries() -> Vec<Vec<u8>> {
+    with_env(|env| env.clone())
+}
+
+/// `std::env::current_dir`: the kernel's answer, so a deleted directory is `ENOENT`.
+pub fn cwd() -> Result<Vec<u8>> {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut cap = io::PATH_MAX;
+    loop {
+        buf.try_reserve_exact(cap).map_err(|_| Errno::ENOMEM)?;
+        // SAFETY: the kernel writes at most `cap` bytes into the reserved space.
+        match retry(|| unsafe { sys::getcwd(buf.as_mut_ptr(), cap) }) {
+            Ok(n) => {
+                // `n` counts the NUL.
+                unsafe { buf.set_len(n.saturating_sub(1)) };
+                // A path that is not reachable from our root comes back as "(unreachable)/...".
+                return if buf.first() == Some(&b'/') { Ok(buf) } else { Err(Errno::ENOENT) };
+            }
+            Err(Errno::ERANGE) => cap *= 2,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `HOME` when set and not empty, else the home field of the real uid's entry in
+/// /etc/passwd. Neither is `ENOENT`.
+pub fn home() -> Result<Vec<u8>> {
+    if let Some(home) = get(b"HOME")?.filter(|h| !h.is_empty()) {
+        return Ok(home);
+    }
+    let passwd = crate::fs::read(b"/etc/passwd")?;
+    passwd_home(&passwd, sys::getuid()).map(<[u8]>::to_vec).ok_or(Errno::ENOENT)
+}
+
+/// The home field of `uid`'s line (`name:pw:uid:gid:gecos:home:shell`).
+fn passwd_home(passwd: &[u8], uid: u32) -> Option<&[u8]> {
+    passwd.split(|&c| c == b'\n').find_map(|line| {
+        let mut fields = line.split(|&c| c == b':');
+        let uid_field = fields.nth(2)?;
+        let home = fields.nth(2)?;
+        (parse_u32(uid_field)? == uid).then_some(home)
+    })
+}
+
+fn parse_u32(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |n, &d| {
+        if d.is_ascii_digit() { n.checked_mul(10)?.checked_add(u32::from(d - b'0')) } else { None }
+    })
+}

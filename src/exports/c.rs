@@ -1,0 +1,321 @@
+//! The plain C interface, `syscall_*` (declared in include/ffi_syscalls.h).
+//!
+//! Strings in are NUL-terminated; a null pointer is `EFAULT`. Integer results are
+//! >= 0 on success and `-errno` on failure; pointer results are NULL on failure.
+//! Every failure also records its errno for `syscall_last_errno()`. Returned
+//! buffers are NUL-terminated, owned by the caller and released with `syscall_free`.
+
+use super::{last_errno, record, set_errno};
+use crate::Errno;
+use crate::sys::Result;
+use crate::{env, fs, io, process, system, time};
+use alloc::alloc::{Layout, alloc, dealloc};
+use alloc::vec::Vec;
+use core::ffi::{CStr, c_char, c_int};
+use core::mem::size_of;
+use core::ptr;
+
+/// # Safety
+/// A non-null `s` must point at a NUL-terminated string.
+unsafe fn c_text<'a>(s: *const c_char) -> Result<&'a [u8]> {
+    if s.is_null() { Err(Errno::EFAULT) } else { Ok(unsafe { CStr::from_ptr(s) }.to_bytes()) }
+}
+
+/// `-errno` on failure (recording it), the value on success.
+fn int_result(r: Result<i64>) -> i64 {
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            set_errno(e);
+            -i64::from(e.into_raw())
+        }
+    }
+}
+
+fn status(r: Result<()>) -> c_int {
+    int_result(r.map(|()| 0)) as c_int
+}
+
+// Caller-owned buffers carry their allocation size in the 8 bytes before the pointer
+// handed out, so `syscall_free` needs nothing else.
+const PREFIX: usize = size_of::<u64>();
+
+fn buffer(len: usize) -> Result<*mut u8> {
+    let total = len.checked_add(PREFIX + 1).ok_or(Errno::ENOMEM)?;
+    let layout = Layout::from_size_align(total, 8).map_err(|_| Errno::ENOMEM)?;
+    // SAFETY: `total` is at least 9.
+    let p = unsafe { alloc(layout) };
+    if p.is_null() {
+        return Err(Errno::ENOMEM);
+    }
+    unsafe {
+        p.cast::<u64>().write(total as u64);
+        Ok(p.add(PREFIX))
+    }
+}
+
+/// A caller-owned NUL-terminated copy of `bytes`, its length in `*len` when given.
+fn out_bytes(r: Result<impl AsRef<[u8]>>, len: *mut usize) -> *mut c_char {
+    let copy = |bytes: &[u8]| -> Result<*mut c_char> {
+        let p = buffer(bytes.len())?;
+        unsafe {
+            ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            p.add(bytes.len()).write(0);
+            if !len.is_null() {
+                len.write(bytes.len());
+            }
+        }
+        Ok(p.cast())
+    };
+    record(r.and_then(|b| copy(b.as_ref()))).unwrap_or(ptr::null_mut())
+}
+
+/// Releases a buffer returned by this interface; NULL is ignored.
+///
+/// # Safety
+/// `p` must come from a `syscall_*` function and not have been freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_free(p: *mut c_char) {
+    if p.is_null() {
+        return;
+    }
+    unsafe {
+        let base = p.cast::<u8>().sub(PREFIX);
+        let total = base.cast::<u64>().read() as usize;
+        dealloc(base, Layout::from_size_align_unchecked(total, 8));
+    }
+}
+
+/// The errno of the most recent failure (0 if none yet).
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_last_errno() -> c_int {
+    last_errno()
+}
+
+/// 1 if `path` exists (following symlinks), 0 if not (errno ENOENT), -errno when
+/// that can not be told (EACCES, ENOTDIR, ELOOP...).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_exists(path: *const c_char) -> c_int {
+    let r = unsafe { c_text(path) }.and_then(fs::exists);
+    if r == Ok(false) {
+        set_errno(Errno::ENOENT);
+    }
+    int_result(r.map(i64::from)) as c_int
+}
+
+/// The whole file, read to EOF; its length in `*len` (may be NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_read(path: *const c_char, len: *mut usize) -> *mut c_char {
+    out_bytes(unsafe { c_text(path) }.and_then(fs::read), len)
+}
+
+/// As `syscall_file_read`, through a private mapping where the file can be mapped.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_mmap_read(path: *const c_char, len: *mut usize) -> *mut c_char {
+    out_bytes(unsafe { c_text(path) }.and_then(fs::mmap_read), len)
+}
+
+/// Shared by write and append: `data` may be NULL only when `len` is 0.
+unsafe fn data<'a>(data: *const u8, len: usize) -> Result<&'a [u8]> {
+    match (data.is_null(), len) {
+        (true, 0) => Ok(&[]),
+        (true, _) => Err(Errno::EFAULT),
+        _ => Ok(unsafe { core::slice::from_raw_parts(data, len) }),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_write(path: *const c_char, bytes: *const u8, len: usize) -> c_int {
+    status(unsafe { c_text(path).and_then(|p| fs::write(p, data(bytes, len)?)) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_append(path: *const c_char, bytes: *const u8, len: usize) -> c_int {
+    status(unsafe { c_text(path).and_then(|p| fs::append(p, data(bytes, len)?)) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_delete(path: *const c_char) -> c_int {
+    status(unsafe { c_text(path) }.and_then(fs::remove_file))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_size(path: *const c_char) -> i64 {
+    int_result(unsafe { c_text(path) }.and_then(fs::size).map(|s| s as i64))
+}
+
+/// Seconds since the epoch in `*seconds` (a time before 1970 is negative, so the
+/// status is separate from the value).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_modified_time(path: *const c_char, seconds: *mut i64) -> c_int {
+    let r = unsafe { c_text(path) }.and_then(|p| {
+        if seconds.is_null() {
+            return Err(Errno::EFAULT);
+        }
+        unsafe { seconds.write(fs::modified_time(p)?) };
+        Ok(())
+    });
+    status(r)
+}
+
+/// Bytes copied, or -errno.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_copy(src: *const c_char, dst: *const c_char) -> i64 {
+    int_result(unsafe { c_text(src).and_then(|s| fs::copy(s, c_text(dst)?)) }.map(|n| n as i64))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_dir_create(path: *const c_char, recursive: c_int) -> c_int {
+    status(unsafe { c_text(path) }.and_then(|p| fs::dir_create(p, recursive != 0)))
+}
+
+/// The names in `path` (no `.` and `..`) as a NULL-terminated array of strings, all in
+/// one allocation: one `syscall_free` releases it. The count goes to `*count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_dir_list(path: *const c_char, count: *mut usize) -> *mut *mut c_char {
+    let names = unsafe { c_text(path) }.and_then(fs::dir_list);
+    record(names.and_then(|n| pack_strings(&n, count))).unwrap_or(ptr::null_mut())
+}
+
+/// A lock handle >= 0, or -errno (-EWOULDBLOCK when another holds the lock).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_lock(path: *const c_char) -> c_int {
+    int_result(unsafe { c_text(path) }.and_then(fs::lock).map(i64::from)) as c_int
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_file_unlock(handle: c_int) -> c_int {
+    status(fs::unlock(handle))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_env_cwd() -> *mut c_char {
+    out_bytes(env::cwd(), ptr::null_mut())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_env_home() -> *mut c_char {
+    out_bytes(env::home(), ptr::null_mut())
+}
+
+/// The value, or NULL: unset (errno untouched) or an invalid name (EINVAL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_env_get(name: *const c_char) -> *mut c_char {
+    match record(unsafe { c_text(name) }.and_then(env::get)) {
+        Some(Some(v)) => out_bytes(Ok(v), ptr::null_mut()),
+        _ => ptr::null_mut(),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_env_set(name: *const c_char, value: *const c_char) -> c_int {
+    status(unsafe { c_text(name).and_then(|n| env::set(n, c_text(value)?)) })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_getpid() -> c_int {
+    process::pid()
+}
+
+/// What `syscall_process_run` fills in; free both buffers with `syscall_free`.
+#[repr(C)]
+pub struct SyscallOutput {
+    pub stdout_data: *mut c_char,
+    pub stdout_len: usize,
+    pub stderr_data: *mut c_char,
+    pub stderr_len: usize,
+    pub exit_code: c_int,
+}
+
+/// Runs `cmd` with `args` (a NULL-terminated array, or NULL for none). 0 and `*out`
+/// filled in, or -errno with `*out` zeroed and exit_code -1.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_process_run(cmd: *const c_char, args: *const *const c_char, out: *mut SyscallOutput) -> c_int {
+    if out.is_null() {
+        return status(Err(Errno::EFAULT));
+    }
+    let failed = SyscallOutput { stdout_data: ptr::null_mut(), stdout_len: 0, stderr_data: ptr::null_mut(), stderr_len: 0, exit_code: -1 };
+    unsafe { out.write(failed) };
+    let run = || -> Result<process::Output> {
+        let cmd = unsafe { c_text(cmd) }?;
+        let mut argv: Vec<&[u8]> = Vec::new();
+        let mut i = 0;
+        while !args.is_null() {
+            let a = unsafe { *args.add(i) };
+            if a.is_null() {
+                break;
+            }
+            argv.push(unsafe { c_text(a) }?);
+            i += 1;
+        }
+        process::run(cmd, &argv)
+    };
+    let Some(o) = record(run()) else { return -last_errno() };
+    let (mut out_len, mut err_len) = (0, 0);
+    let stdout = out_bytes(Ok(&o.stdout), &mut out_len);
+    let stderr = out_bytes(Ok(&o.stderr), &mut err_len);
+    if stdout.is_null() || stderr.is_null() {
+        unsafe { syscall_free(stdout) };
+        unsafe { syscall_free(stderr) };
+        return -last_errno();
+    }
+    unsafe { out.write(SyscallOutput { stdout_data: stdout, stdout_len: out_len, stderr_data: stderr, stderr_len: err_len, exit_code: o.code }) };
+    0
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_system_cpu_count() -> c_int {
+    int_result(system::cpu_count().map(|n| n as i64)) as c_int
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_hostname() -> *mut c_char {
+    out_bytes(system::hostname(), ptr::null_mut())
+}
+
+/// Microseconds since the epoch (CLOCK_REALTIME).
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_time_now_unix_micros() -> i64 {
+    int_result(time::now_unix_micros())
+}
+
+/// Writes all `len` bytes to `fd`, retrying short and interrupted writes: 0 or -errno.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usize) -> c_int {
+    status(unsafe { data(bytes, len) }.and_then(|d| io::write_all(fd, d)))
+}
+
+/// The program's arguments as a NULL-terminated array (one allocation, one free).
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
+    record(pack_strings(&env::args(), count)).unwrap_or(ptr::null_mut())
+}
+
+/// `items` as a NULL-terminated array of strings followed by the strings themselves,
+/// in one caller-owned buffer; the count goes to `*count` when given.
+fn pack_strings(items: &[Vec<u8>], count: *mut usize) -> Result<*mut *mut c_char> {
+    let table = (items.len() + 1) * size_of::<*mut c_char>();
+    let strings: usize = items.iter().map(|n| n.len() + 1).sum();
+    let base = buffer(table + strings)?;
+    let slots = base.cast::<*mut c_char>();
+    // SAFETY: `base` has room for the table and every string with its NUL.
+    unsafe {
+        let mut at = base.add(table);
+        for (i, item) in items.iter().enumerate() {
+            ptr::copy_nonoverlapping(item.as_ptr(), at, item.len());
+            at.add(item.len()).write(0);
+            slots.add(i).write(at.cast());
+            at = at.add(item.len() + 1);
+        }
+        slots.add(items.len()).write(ptr::null_mut());
+        if !count.is_null() {
+            count.write(items.len());
+        }
+    }
+    Ok(slots)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_exit(code: c_int) -> ! {
+    process::exit(code)
+}

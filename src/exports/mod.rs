@@ -1,0 +1,31 @@
+//! The exported symbols: the `syscall_*` C ABI (always) and the runtime's `rt_*`
+//! RuntimeValue ABI (feature `syscall-ffi`, so a full build that links std and its
+//! own `rt_*` never sees two definitions of one symbol).
+//!
+//! Every failing call records its errno, readable with `syscall_last_errno()`.
+//! Successful calls leave it alone, like C's errno. It is one process-wide value
+//! (there is no thread-local storage without libc or nightly Rust): a multithreaded
+//! caller reads it before its next call.
+
+use crate::Errno;
+use crate::sys::Result;
+use core::sync::atomic::{AtomicI32, Ordering};
+
+pub mod c;
+#[cfg(feature = "syscall-ffi")]
+pub mod rt;
+
+static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
+
+pub(crate) fn set_errno(e: Errno) {
+    LAST_ERRNO.store(e.into_raw(), Ordering::Relaxed);
+}
+
+pub(crate) fn last_errno() -> i32 {
+    LAST_ERRNO.load(Ordering::Relaxed)
+}
+
+/// `Some` on success; on failure records the errno and gives `None`.
+pub(crate) fn record<T>(r: Result<T>) -> Option<T> {
+    r.map_err(set_errno).ok()
+}

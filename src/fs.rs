@@ -1,0 +1,249 @@
+//! Files and directories. Paths are bytes (Linux paths are bytes); results are owned.
+//! Each function mirrors the std::fs function named in its comment, errno for errno.
+
+use crate::Errno;
+use crate::io::{self, Fd, retry, with_c_path};
+use crate::sys::{self, Result, uapi};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicI32, Ordering};
+
+/// `fs::exists` (`Path::try_exists`): stat following symlinks; a missing file is
+/// `Ok(false)`, any other failure (EACCES, ENOTDIR, ELOOP) is an error.
+pub fn exists(path: &[u8]) -> Result<bool> {
+    match metadata(path) {
+        Ok(_) => Ok(true),
+        Err(Errno::ENOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `fs::metadata`: `statx` following symlinks.
+pub fn metadata(path: &[u8]) -> Result<uapi::statx> {
+    with_c_path(path, |p| io::stat_at(sys::AT_FDCWD, p, 0))
+}
+
+/// `fs::read`: the whole file, to EOF, whatever stat said its size was.
+pub fn read(path: &[u8]) -> Result<Vec<u8>> {
+    let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
+    let hint = fd.stat().map_or(0, |st| st.stx_size as usize);
+    let mut out = Vec::new();
+    io::read_to_end(fd.raw(), &mut out, hint)?;
+    Ok(out)
+}
+
+/// `fs::read_to_string`: as [`read`], and content that is not UTF-8 is `EILSEQ`.
+pub fn read_text(path: &[u8]) -> Result<String> {
+    String::from_utf8(read(path)?).map_err(|_| Errno::EILSEQ)
+}
+
+/// `fs::write`: create or truncate, write everything, and report a failed close.
+pub fn write(path: &[u8], content: &[u8]) -> Result<()> {
+    write_with(path, content, uapi::O_TRUNC)
+}
+
+/// `OpenOptions::new().append(true).create(true)` then `write_all`.
+pub fn append(path: &[u8], content: &[u8]) -> Result<()> {
+    write_with(path, content, uapi::O_APPEND)
+}
+
+fn write_with(path: &[u8], content: &[u8], mode_flag: u32) -> Result<()> {
+    let fd = Fd::open(path, uapi::O_WRONLY | uapi::O_CREAT | mode_flag, 0o666)?;
+    io::write_all(fd.raw(), content)?;
+    fd.close()
+}
+
+/// `fs::remove_file`: unlink a name that is not a directory.
+pub fn remove_file(path: &[u8]) -> Result<()> {
+    with_c_path(path, |p| sys::unlinkat(sys::AT_FDCWD, p, 0))
+}
+
+/// `metadata(path).len()`.
+pub fn size(path: &[u8]) -> Result<u64> {
+    metadata(path).map(|st| st.stx_size)
+}
+
+/// `metadata(path).modified()` as whole seconds since the epoch (floored, so a time
+/// before 1970 with a fraction rounds down like `Duration` arithmetic would).
+pub fn modified_time(path: &[u8]) -> Result<i64> {
+    metadata(path).map(|st| st.stx_mtime.tv_sec)
+}
+
+/// `fs::copy`: contents and permission bits; returns the bytes copied. The kernel
+/// copies (`copy_file_range`) while it can; the rest, and any file whose size reads
+/// as 0 (/proc), goes through read/write until EOF.
+pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
+    let from = Fd::open(src, uapi::O_RDONLY, 0)?;
+    let st = from.stat()?;
+    check_regular(&st)?;
+    let perm = u32::from(st.stx_mode) & 0o7777;
+    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT | uapi::O_TRUNC, perm)?;
+    // The mode given to open is masked by the umask and ignored for an existing file.
+    sys::fchmod(to.raw(), perm)?;
+    let mut copied = 0u64;
+    loop {
+        match retry(|| sys::copy_file_range(from.raw(), None, to.raw(), None, 1 << 30)) {
+            Ok(0) => break,
+            Ok(n) => copied += n as u64,
+            // Not supported for this pair of files: read/write does the rest.
+            Err(Errno::EXDEV | Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        // SAFETY: `buf` is a live stack buffer.
+        let n = retry(|| unsafe { sys::read(from.raw(), buf.as_mut_ptr(), buf.len()) })?;
+        if n == 0 {
+            break;
+        }
+        io::write_all(to.raw(), &buf[..n])?;
+        copied += n as u64;
+    }
+    to.close()?;
+    Ok(copied)
+}
+
+/// std::fs::copy refuses a source that is not a regular file; the errno here says
+/// which kind it was.
+fn check_regular(st: &uapi::statx) -> Result<()> {
+    if io::is_regular(st) {
+        Ok(())
+    } else if io::is_dir(st) {
+        Err(Errno::EISDIR)
+    } else {
+        Err(Errno::EINVAL)
+    }
+}
+
+/// `fs::create_dir`, or with `recursive` `fs::create_dir_all`: missing parents are
+/// made, an existing directory is fine, a component that is a file fails.
+pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
+    let made = with_c_path(path, |p| sys::mkdirat(sys::AT_FDCWD, p, 0o777));
+    if !recursive {
+        return made;
+    }
+    match made {
+        Ok(()) => Ok(()),
+        Err(Errno::EEXIST) if metadata(path).is_ok_and(|st| io::is_dir(&st)) => Ok(()),
+        Err(Errno::ENOENT) => {
+            let parent = parent_of(path).ok_or(Errno::ENOENT)?;
+            dir_create(parent, true)?;
+            match with_c_path(path, |p| sys::mkdirat(sys::AT_FDCWD, p, 0o777)) {
+                // Made by someone else meanwhile, or a trailing "." / "..".
+                Err(Errno::EEXIST) if metadata(path).is_ok_and(|st| io::is_dir(&st)) => Ok(()),
+                r => r,
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The path without its last component (trailing slashes ignored); None at the root
+/// or for a single relative component, whose parent is the current directory.
+fn parent_of(path: &[u8]) -> Option<&[u8]> {
+    let trimmed = path.iter().rposition(|&c| c != b'/').map(|i| &path[..=i])?;
+    let cut = trimmed.iter().rposition(|&c| c == b'/')?;
+    let parent = &trimmed[..cut];
+    if parent.iter().all(|&c| c == b'/') { None } else { Some(parent) }
+}
+
+/// `fs::read_dir` names, in the kernel's order, without `.` and `..`.
+pub fn dir_list(path: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_DIRECTORY, 0)?;
+    let mut names = Vec::new();
+    // One large buffer: a 10 000-entry directory takes a handful of calls.
+    let mut buf: Vec<u8> = Vec::new();
+    buf.try_reserve_exact(64 * 1024).map_err(|_| Errno::ENOMEM)?;
+    buf.resize(64 * 1024, 0);
+    loop {
+        // SAFETY: `buf` is live and `buf.len()` bytes long.
+        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf.as_mut_ptr(), buf.len()) })?;
+        if n == 0 {
+            return Ok(names);
+        }
+        for name in dirents(&buf[..n]) {
+            if name != b"." && name != b".." {
+                names.push(name.to_vec());
+            }
+        }
+    }
+}
+
+/// The names in a getdents64 buffer.
+fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    const NAME_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_name);
+    const RECLEN_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_reclen);
+    core::iter::from_fn(move || {
+        if buf.len() < NAME_OFFSET {
+            return None;
+        }
+        let reclen = u16::from_ne_bytes([buf[RECLEN_OFFSET], buf[RECLEN_OFFSET + 1]]) as usize;
+        let (record, rest) = buf.split_at(reclen.clamp(NAME_OFFSET, buf.len()));
+        buf = rest;
+        let name = &record[NAME_OFFSET..];
+        Some(&name[..name.iter().position(|&c| c == 0).unwrap_or(name.len())])
+    })
+}
+
+/// Descriptors handed out by [`lock`], so [`unlock`] closes only what it gave out.
+/// A fixed table keeps this allocation-free; 64 locks held at once is the limit.
+static LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
+
+/// An exclusive, non-blocking `flock` on `path`, created if missing (mode 0666 less
+/// the umask). Opened read-only, so a file the process may only read can be locked.
+/// Returns the handle for [`unlock`]; a lock held elsewhere is `EWOULDBLOCK`.
+pub fn lock(path: &[u8]) -> Result<i32> {
+    let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_CREAT, 0o666)?;
+    retry(|| sys::flock(fd.raw(), uapi::LOCK_EX | uapi::LOCK_NB))?;
+    let slot = LOCKS.iter().find(|s| s.compare_exchange(-1, fd.raw(), Ordering::AcqRel, Ordering::Relaxed).is_ok());
+    match slot {
+        Some(_) => Ok(fd.into_raw()),
+        None => Err(Errno::ENOLCK),
+    }
+}
+
+/// Releases a handle from [`lock`]; any other number is `EBADF`.
+pub fn unlock(handle: i32) -> Result<()> {
+    if handle < 0 {
+        return Err(Errno::EBADF);
+    }
+    let slot = LOCKS.iter().find(|s| s.compare_exchange(handle, -1, Ordering::AcqRel, Ordering::Relaxed).is_ok());
+    if slot.is_none() {
+        return Err(Errno::EBADF);
+    }
+    // Closing the only descriptor of the open file description drops the lock.
+    sys::close(handle)
+}
+
+/// The whole file through a private read-only mapping, copied out. Empty files give
+/// an empty result; what can not be mapped (size 0 in /proc, FIFOs, devices) is read
+/// to EOF instead. A file truncated by someone else while mapped raises SIGBUS, as
+/// any mmap reader would.
+pub fn mmap_read(path: &[u8]) -> Result<Vec<u8>> {
+    let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
+    let st = fd.stat()?;
+    let len = st.stx_size as usize;
+    let mut out = Vec::new();
+    if io::is_regular(&st) && len > 0 {
+        // SAFETY: a fresh private read-only mapping at an address the kernel chooses.
+        let mapped = unsafe { sys::mmap(0, len, uapi::PROT_READ, uapi::MAP_PRIVATE, fd.raw(), 0) };
+        if let Ok(p) = mapped {
+            let copied = out.try_reserve_exact(len).map(|()| {
+                // SAFETY: the mapping is `len` readable bytes.
+                out.extend_from_slice(unsafe { core::slice::from_raw_parts(p, len) });
+            });
+            // SAFETY: the mapping is ours and nothing refers to it any more.
+            let _ = unsafe { sys::munmap(p, len) };
+            copied.map_err(|_| Errno::ENOMEM)?;
+            return Ok(out);
+        }
+    }
+    io::read_to_end(fd.raw(), &mut out, len)?;
+    Ok(out)
+}
+
+/// As [`mmap_read`], and content that is not UTF-8 is `EILSEQ`.
+pub fn mmap_read_text(path: &[u8]) -> Result<String> {
+    String::from_utf8(mmap_read(path)?).map_err(|_| Errno::EILSEQ)
+}

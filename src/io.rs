@@ -1,0 +1,130 @@
+//! Descriptor ownership and the loops every caller of read/write needs: retry on
+//! `EINTR`, continue after a short transfer, read to EOF.
+
+use crate::Errno;
+use crate::sys::{self, RawFd, Result, uapi};
+use alloc::vec::Vec;
+
+/// Linux's PATH_MAX: the longest path the kernel takes, NUL included.
+pub const PATH_MAX: usize = 4096;
+
+/// An open descriptor, closed on drop.
+#[derive(Debug)]
+pub struct Fd(RawFd);
+
+impl Fd {
+    /// Opens `path` (bytes, no NUL needed) with `O_CLOEXEC` added to `flags`.
+    pub fn open(path: &[u8], flags: u32, mode: u32) -> Result<Fd> {
+        with_c_path(path, |p| retry(|| sys::openat(sys::AT_FDCWD, p, flags | uapi::O_CLOEXEC, mode)))
+            .map(Fd)
+    }
+
+    /// Takes ownership of a descriptor fresh from the kernel.
+    pub fn from_raw(fd: RawFd) -> Fd {
+        Fd(fd)
+    }
+
+    pub fn raw(&self) -> RawFd {
+        self.0
+    }
+
+    /// Gives up ownership without closing.
+    pub fn into_raw(self) -> RawFd {
+        let fd = self.0;
+        core::mem::forget(self);
+        fd
+    }
+
+    /// Closes now and reports the kernel's answer, which `drop` has to ignore.
+    pub fn close(self) -> Result<()> {
+        sys::close(self.into_raw())
+    }
+
+    pub fn stat(&self) -> Result<uapi::statx> {
+        stat_at(self.0, b"\0", uapi::AT_EMPTY_PATH)
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        let _ = sys::close(self.0);
+    }
+}
+
+/// `statx` with the basic fields; `path` must already end in its NUL.
+pub fn stat_at(dirfd: RawFd, path: &[u8], flags: u32) -> Result<uapi::statx> {
+    // SAFETY: statx is plain integers; all-zero is a valid value.
+    let mut st: uapi::statx = unsafe { core::mem::zeroed() };
+    sys::statx(dirfd, path, flags, uapi::STATX_BASIC_STATS, &mut st)?;
+    Ok(st)
+}
+
+pub fn is_dir(st: &uapi::statx) -> bool {
+    u32::from(st.stx_mode) & uapi::S_IFMT == uapi::S_IFDIR
+}
+
+pub fn is_regular(st: &uapi::statx) -> bool {
+    u32::from(st.stx_mode) & uapi::S_IFMT == uapi::S_IFREG
+}
+
+/// Runs `f` again for as long as a signal interrupts it.
+#[inline]
+pub fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
+    loop {
+        match f() {
+            Err(Errno::EINTR) => continue,
+            r => return r,
+        }
+    }
+}
+
+/// Calls `f` with `path` NUL-terminated in a stack buffer. A path with an interior
+/// NUL is `EINVAL` (it would name another file); one the kernel could not take
+/// (PATH_MAX bytes or more) is `ENAMETOOLONG`, as the kernel itself answers.
+pub fn with_c_path<T>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
+    if path.len() >= PATH_MAX {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    if path.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    let mut buf = [0u8; PATH_MAX];
+    buf[..path.len()].copy_from_slice(path);
+    f(&buf[..=path.len()])
+}
+
+/// Writes all of `data`, continuing after short writes and interruptions. A write
+/// that makes no progress (returns 0) is reported as `EIO` rather than spun on.
+pub fn write_all(fd: RawFd, mut data: &[u8]) -> Result<()> {
+    while !data.is_empty() {
+        // SAFETY: `data` is a live slice.
+        let n = retry(|| unsafe { sys::write(fd, data.as_ptr(), data.len()) })?;
+        if n == 0 {
+            return Err(Errno::EIO);
+        }
+        data = &data[n..];
+    }
+    Ok(())
+}
+
+/// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for
+/// /proc files) only sizes the first allocation; past it the buffer doubles.
+pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {
+    // One byte past the hint lets a correct hint finish with one read plus the read
+    // that sees EOF, without growing.
+    out.try_reserve_exact(size_hint.saturating_add(1)).map_err(|_| Errno::ENOMEM)?;
+    loop {
+        if out.len() == out.capacity() {
+            let grow = out.capacity().max(4096);
+            out.try_reserve(grow).map_err(|_| Errno::ENOMEM)?;
+        }
+        let spare = out.spare_capacity_mut();
+        // SAFETY: the kernel writes at most `spare.len()` bytes into the spare capacity.
+        let n = retry(|| unsafe { sys::read(fd, spare.as_mut_ptr().cast(), spare.len()) })?;
+        if n == 0 {
+            return Ok(());
+        }
+        // SAFETY: the kernel initialised `n` more bytes.
+        unsafe { out.set_len(out.len() + n) };
+    }
+}

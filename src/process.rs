@@ -1,0 +1,224 @@
+//! Running a child process and collecting its output, and leaving this one.
+
+use crate::Errno;
+use crate::io::{Fd, retry};
+use crate::sys::{self, RawFd, Result, uapi};
+use alloc::vec::Vec;
+
+/// What a finished child left: everything it wrote to stdout and stderr, and its exit
+/// code (-1 when a signal ended it).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub code: i32,
+}
+
+/// NUL-terminated strings in one buffer plus the null-terminated pointer array that
+/// `execve` takes. Built before the child exists, so the child only reads memory.
+struct CStrings {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl CStrings {
+    fn new() -> Self {
+        CStrings { bytes: Vec::new(), ends: Vec::new() }
+    }
+
+    fn push(&mut self, parts: &[&[u8]]) -> Result<()> {
+        for part in parts {
+            if part.contains(&0) {
+                return Err(Errno::EINVAL);
+            }
+            self.bytes.extend_from_slice(part);
+        }
+        self.bytes.push(0);
+        self.ends.push(self.bytes.len());
+        Ok(())
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Pointers into `bytes`, then null; valid while `self` is neither moved nor changed.
+    fn pointers(&self) -> Vec<*const u8> {
+        let mut ptrs: Vec<*const u8> = (0..self.len()).map(|i| self.get(i).as_ptr()).collect();
+        ptrs.push(core::ptr::null());
+        ptrs
+    }
+}
+
+/// The executables to try, in order, like `execvp`: `cmd` itself when it holds a
+/// `/`, else `dir/cmd` for each `PATH` entry (an empty entry is the current
+/// directory; an unset `PATH` is "/bin:/usr/bin", glibc's default).
+fn candidates(cmd: &[u8]) -> Result<CStrings> {
+    let mut out = CStrings::new();
+    if cmd.contains(&b'/') {
+        out.push(&[cmd])?;
+        return Ok(out);
+    }
+    let path = crate::env::get(b"PATH")?.unwrap_or_else(|| b"/bin:/usr/bin".to_vec());
+    for dir in path.split(|&c| c == b':') {
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        out.push(&[dir, b"/", cmd])?;
+    }
+    Ok(out)
+}
+
+/// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
+/// from /dev/null, stdout and stderr captured in full, the environment of
+/// [`crate::env`]. The child inherits only fds 0, 1 and 2. Failure to start the
+/// child (no such command, not executable) is the errno of the failed `execve`;
+/// the child is reaped before returning, always.
+pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
+    if cmd.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    let paths = candidates(cmd)?;
+    let mut argv = CStrings::new();
+    argv.push(&[cmd])?;
+    for arg in args {
+        argv.push(&[arg])?;
+    }
+    let mut envp = CStrings::new();
+    for entry in crate::env::entries() {
+        envp.push(&[&entry])?;
+    }
+    let (argv_ptrs, envp_ptrs) = (argv.pointers(), envp.pointers());
+
+    let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
+    let (out_r, out_w) = pipe()?;
+    let (err_r, err_w) = pipe()?;
+    let (status_r, status_w) = pipe()?;
+
+    // SAFETY: no CLONE_VM and no new stack: this is fork. The child touches only its
+    // copy of memory prepared above and makes raw system calls until execve.
+    let pid = unsafe { sys::clone(uapi::SIGCHLD as usize, 0, 0, 0, 0) }? as i32;
+    if pid == 0 {
+        let errno = exec_child(&paths, &argv_ptrs, &envp_ptrs, [dev_null.raw(), out_w.raw(), err_w.raw()]);
+        let code = errno.into_raw().to_ne_bytes();
+        // SAFETY: a live 4-byte array.
+        let _ = unsafe { sys::write(status_w.raw(), code.as_ptr(), 4) };
+        sys::exit_group(127);
+    }
+    drop((dev_null, out_w, err_w, status_w));
+
+    let result = exec_status(&status_r).and_then(|()| collect(out_r, err_r));
+    let status = reap(pid)?;
+    let (stdout, stderr) = result?;
+    let code = if status & 0x7f == 0 { (status >> 8) & 0xff } else { -1 };
+    Ok(Output { stdout, stderr, code })
+}
+
+/// Moves a descriptor to 3 or above, so that setting up 0, 1 and 2 in the child can
+/// not overwrite it (only happens when this process runs with 0, 1 or 2 closed).
+fn above_stdio(fd: Fd) -> Result<Fd> {
+    if fd.raw() > 2 {
+        return Ok(fd);
+    }
+    // SAFETY: F_DUPFD_CLOEXEC takes an integer.
+    let moved = unsafe { sys::fcntl(fd.raw(), uapi::F_DUPFD_CLOEXEC, 3) }?;
+    Ok(Fd::from_raw(moved as RawFd))
+}
+
+fn pipe() -> Result<(Fd, Fd)> {
+    let [r, w] = sys::pipe2(uapi::O_CLOEXEC)?;
+    let (r, w) = (Fd::from_raw(r), Fd::from_raw(w));
+    Ok((above_stdio(r)?, above_stdio(w)?))
+}
+
+/// The child's side: stdio in place, everything else close-on-exec, then each
+/// candidate in turn. Returns only if every `execve` failed, with execvp's choice
+/// of errno: EACCES if any candidate was found but not executable.
+fn exec_child(paths: &CStrings, argv: &[*const u8], envp: &[*const u8], stdio: [RawFd; 3]) -> Errno {
+    for (target, fd) in stdio.into_iter().enumerate() {
+        // dup3 with flags 0 leaves the copy without close-on-exec.
+        if let Err(e) = sys::dup3(fd, target as RawFd, 0) {
+            return e;
+        }
+    }
+    // Descriptors someone opened without O_CLOEXEC must not reach the child either.
+    let _ = sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC);
+    let mut denied = false;
+    for i in 0..paths.len() {
+        // SAFETY: argv and envp are null-terminated arrays of C strings.
+        match unsafe { sys::execve(paths.get(i), argv.as_ptr(), envp.as_ptr()) } {
+            Errno::EACCES => denied = true,
+            Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT | Errno::ENAMETOOLONG => {}
+            other => return other,
+        }
+    }
+    if denied { Errno::EACCES } else { Errno::ENOENT }
+}
+
+/// Waits for the child to exec (the status pipe closes with nothing in it) or to
+/// report why it could not (four bytes of errno).
+fn exec_status(status_r: &Fd) -> Result<()> {
+    let mut code = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        // SAFETY: reading into the rest of a live array.
+        let n = retry(|| unsafe { sys::read(status_r.raw(), code[got..].as_mut_ptr(), 4 - got) })?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    if got == 4 { Err(Errno::new(i32::from_ne_bytes(code))) } else { Ok(()) }
+}
+
+/// Reads both pipes to EOF, whichever has data first, so a child that fills one pipe
+/// while we wait on the other can not deadlock.
+fn collect(out_r: Fd, err_r: Fd) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut bufs = (Vec::new(), Vec::new());
+    let mut open = [Some(out_r), Some(err_r)];
+    let mut chunk = [0u8; 16 * 1024];
+    while open.iter().any(Option::is_some) {
+        let mut fds = open.each_ref().map(|fd| uapi::pollfd {
+            fd: fd.as_ref().map_or(-1, Fd::raw),
+            events: uapi::POLLIN as i16,
+            revents: 0,
+        });
+        retry(|| sys::ppoll(&mut fds, None))?;
+        for (i, p) in fds.iter().enumerate() {
+            if p.revents == 0 {
+                continue;
+            }
+            let Some(fd) = &open[i] else { continue };
+            // SAFETY: reading into a live stack buffer.
+            let n = retry(|| unsafe { sys::read(fd.raw(), chunk.as_mut_ptr(), chunk.len()) })?;
+            if n == 0 {
+                open[i] = None;
+            } else {
+                let buf = if i == 0 { &mut bufs.0 } else { &mut bufs.1 };
+                buf.try_reserve(n).map_err(|_| Errno::ENOMEM)?;
+                buf.extend_from_slice(&chunk[..n]);
+            }
+        }
+    }
+    Ok(bufs)
+}
+
+/// Waits for `pid` and returns its raw wait status.
+fn reap(pid: i32) -> Result<i32> {
+    let mut status = 0;
+    retry(|| sys::wait4(pid, &mut status, 0))?;
+    Ok(status)
+}
+
+/// Ends the process with `code` (`exit_group`: every thread).
+pub fn exit(code: i32) -> ! {
+    sys::exit_group(code)
+}
+
+/// This process's id.
+pub fn pid() -> i32 {
+    sys::getpid()
+}

@@ -1,0 +1,33 @@
+//! Facts about the machine.
+
+use crate::Errno;
+use crate::sys::{self, Result};
+use alloc::vec::Vec;
+
+/// CPUs this process may run on (the affinity mask), which is what `nproc` prints.
+pub fn cpu_count() -> Result<usize> {
+    // The kernel refuses a mask smaller than its own (EINVAL); 128 bytes covers 1024
+    // CPUs, and larger machines get a retry with a doubled buffer.
+    let mut len = 128;
+    loop {
+        let mut mask: Vec<u8> = Vec::new();
+        mask.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
+        mask.resize(len, 0);
+        // SAFETY: `mask` is `len` writable bytes.
+        match unsafe { sys::sched_getaffinity(0, len, mask.as_mut_ptr()) } {
+            Ok(n) => return Ok(mask[..n].iter().map(|b| b.count_ones() as usize).sum()),
+            Err(Errno::EINVAL) if len < 1 << 20 => len *= 2,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The uname node name (what `hostname` prints).
+pub fn hostname() -> Result<Vec<u8>> {
+    // SAFETY: plain bytes; all-zero is valid.
+    let mut uts: linux_raw_sys::system::new_utsname = unsafe { core::mem::zeroed() };
+    sys::uname(&mut uts)?;
+    let name = uts.nodename.map(|c| c as u8);
+    let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+    Ok(name[..len].to_vec())
+}

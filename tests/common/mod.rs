@@ -1,0 +1,74 @@
+//! Helpers shared by the test binaries: the std oracle's errno, temporary trees,
+//! serialising tests that read the process-wide last errno.
+#![allow(dead_code)]
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The errno std's error carries; for the errors std makes itself (no OS error) the
+/// errno this crate records for the same condition.
+pub fn errno_of(e: &io::Error) -> i32 {
+    e.raw_os_error().unwrap_or_else(|| match e.kind() {
+        io::ErrorKind::InvalidData => libc::EILSEQ,
+        io::ErrorKind::InvalidInput => libc::EINVAL,
+        other => panic!("std error without errno: {other:?} {e}"),
+    })
+}
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Held by every test in a binary that checks the process-wide last errno.
+pub fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub fn bytes(p: &Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    p.as_os_str().as_bytes()
+}
+
+/// A temporary directory with the usual awkward residents.
+pub struct Tree {
+    pub dir: tempfile::TempDir,
+}
+
+impl Tree {
+    pub fn new() -> Tree {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tree { dir };
+        std::fs::write(t.p("text"), "hello, world\n").unwrap();
+        std::fs::write(t.p("empty"), "").unwrap();
+        std::fs::write(t.p("latin1"), b"caf\xe9\n").unwrap();
+        let big: Vec<u8> = (0..(3 << 20) / 4).flat_map(|i: u32| format!("{:03}\n", i % 1000).into_bytes()).collect();
+        std::fs::write(t.p("big"), big).unwrap();
+        std::fs::create_dir(t.p("dir")).unwrap();
+        std::os::unix::fs::symlink(t.p("loop-b"), t.p("loop-a")).unwrap();
+        std::os::unix::fs::symlink(t.p("loop-a"), t.p("loop-b")).unwrap();
+        t
+    }
+
+    pub fn p(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Paths that every function taking a path is tried on, with what they are.
+    pub fn cases(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = ["text", "empty", "latin1", "big", "dir", "missing", "text/below", "loop-a", "dir/"]
+            .iter()
+            .map(|n| self.p(n))
+            .collect();
+        v.push(PathBuf::from("/proc/version"));
+        v.push(PathBuf::from("/proc/self/cmdline"));
+        v.push(PathBuf::from("/"));
+        v.push(PathBuf::from(""));
+        v.push(PathBuf::from("/").join("x".repeat(5000)));
+        v.push(self.dir.path().join("a".repeat(300)));
+        v
+    }
+}
+
+/// Open descriptors of this process.
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
