@@ -35,12 +35,21 @@ pub struct Tree {
 
 impl Tree {
     pub fn new() -> Tree {
+        Tree::with_big_file(3 << 20)
+    }
+
+    /// For loops of many calls: the "big" file is only 64 KiB.
+    pub fn small() -> Tree {
+        Tree::with_big_file(64 << 10)
+    }
+
+    pub fn with_big_file(size: usize) -> Tree {
         let dir = tempfile::tempdir().unwrap();
         let t = Tree { dir };
         std::fs::write(t.p("text"), "hello, world\n").unwrap();
         std::fs::write(t.p("empty"), "").unwrap();
         std::fs::write(t.p("latin1"), b"caf\xe9\n").unwrap();
-        let big: Vec<u8> = (0..(3 << 20) / 4).flat_map(|i: u32| format!("{:03}\n", i % 1000).into_bytes()).collect();
+        let big: Vec<u8> = (0..size as u32 / 4).flat_map(|i: u32| format!("{:03}\n", i % 1000).into_bytes()).collect();
         std::fs::write(t.p("big"), big).unwrap();
         std::fs::create_dir(t.p("dir")).unwrap();
         std::os::unix::fs::symlink(t.p("loop-b"), t.p("loop-a")).unwrap();
