@@ -81,3 +81,109 @@ pub unsafe fn syscall6(
 pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("svc 0", "udf #0", in("x8") nr, in("x0") a0, options(noreturn, nostack)) }
 }
+
+/// Program entry and the memory functions a no-libc executable must bring.
+#[cfg(feature = "bootstrap")]
+pub mod program {
+    use core::arch::naked_asm;
+
+    /// The kernel starts here with sp at argc. Clear the frame pointer and link
+    /// register (nothing to unwind into), align the stack and jump to Rust.
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn _start() -> ! {
+        naked_asm!(
+            "mov x29, xzr",
+            "mov x30, xzr",
+            "mov x0, sp",
+            "and x1, x0, #-16",
+            "mov sp, x1",
+            "b {entry}",
+            entry = sym crate::start::entry,
+        )
+    }
+
+    // Without libc nothing else defines these, and the compiler emits calls to them.
+    // Small rather than fast: byte loops.
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        naked_asm!(
+            "mov x3, x0",
+            "cbz x2, 2f",
+            "1:",
+            "ldrb w4, [x1], #1",
+            "strb w4, [x3], #1",
+            "subs x2, x2, #1",
+            "b.ne 1b",
+            "2:",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memmove(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        naked_asm!(
+            "cmp x0, x1",
+            "b.hi 3f",
+            "b {memcpy}",
+            "3:",
+            // dst above src: copy from the end down, so overlap reads before it writes.
+            "add x1, x1, x2",
+            "add x3, x0, x2",
+            "cbz x2, 2f",
+            "1:",
+            "ldrb w4, [x1, #-1]!",
+            "strb w4, [x3, #-1]!",
+            "subs x2, x2, #1",
+            "b.ne 1b",
+            "2:",
+            "ret",
+            memcpy = sym memcpy,
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memset(dst: *mut u8, byte: i32, n: usize) -> *mut u8 {
+        naked_asm!(
+            "mov x3, x0",
+            "cbz x2, 2f",
+            "1:",
+            "strb w1, [x3], #1",
+            "subs x2, x2, #1",
+            "b.ne 1b",
+            "2:",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        naked_asm!(
+            "cbz x2, 3f",
+            "1:",
+            "ldrb w3, [x0], #1",
+            "ldrb w4, [x1], #1",
+            "subs w3, w3, w4",
+            "b.ne 2f",
+            "subs x2, x2, #1",
+            "b.ne 1b",
+            "3:",
+            "mov w0, #0",
+            "ret",
+            "2:",
+            "mov w0, w3",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        naked_asm!("b {memcmp}", memcmp = sym memcmp)
+    }
+}

@@ -89,3 +89,119 @@ pub unsafe fn syscall6(
 pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("ecall", "unimp", in("a7") nr, in("a0") a0, options(noreturn, nostack)) }
 }
+
+/// Program entry and the memory functions a no-libc executable must bring.
+#[cfg(feature = "bootstrap")]
+pub mod program {
+    use core::arch::naked_asm;
+
+    /// The kernel starts here with sp at argc. Set gp for the linker's gp-relative
+    /// relaxations (the load itself must not be relaxed against a gp not yet set),
+    /// clear the return address and frame pointer, align the stack, jump to Rust.
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn _start() -> ! {
+        naked_asm!(
+            ".option push",
+            ".option norelax",
+            "lla gp, __global_pointer$",
+            ".option pop",
+            "li ra, 0",
+            "li s0, 0",
+            "mv a0, sp",
+            "andi sp, sp, -16",
+            "j {entry}",
+            entry = sym crate::start::entry,
+        )
+    }
+
+    // Without libc nothing else defines these, and the compiler emits calls to them.
+    // Small rather than fast: byte loops.
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        naked_asm!(
+            "mv t0, a0",
+            "beqz a2, 2f",
+            "1:",
+            "lbu t1, 0(a1)",
+            "sb t1, 0(t0)",
+            "addi a1, a1, 1",
+            "addi t0, t0, 1",
+            "addi a2, a2, -1",
+            "bnez a2, 1b",
+            "2:",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memmove(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        naked_asm!(
+            "bgtu a0, a1, 3f",
+            "tail {memcpy}",
+            "3:",
+            // dst above src: copy from the end down, so overlap reads before it writes.
+            "add a1, a1, a2",
+            "add t0, a0, a2",
+            "beqz a2, 2f",
+            "1:",
+            "addi a1, a1, -1",
+            "addi t0, t0, -1",
+            "lbu t1, 0(a1)",
+            "sb t1, 0(t0)",
+            "addi a2, a2, -1",
+            "bnez a2, 1b",
+            "2:",
+            "ret",
+            memcpy = sym memcpy,
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memset(dst: *mut u8, byte: i32, n: usize) -> *mut u8 {
+        naked_asm!(
+            "mv t0, a0",
+            "beqz a2, 2f",
+            "1:",
+            "sb a1, 0(t0)",
+            "addi t0, t0, 1",
+            "addi a2, a2, -1",
+            "bnez a2, 1b",
+            "2:",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        naked_asm!(
+            "beqz a2, 3f",
+            "1:",
+            "lbu t0, 0(a0)",
+            "lbu t1, 0(a1)",
+            "sub t2, t0, t1",
+            "bnez t2, 2f",
+            "addi a0, a0, 1",
+            "addi a1, a1, 1",
+            "addi a2, a2, -1",
+            "bnez a2, 1b",
+            "3:",
+            "li a0, 0",
+            "ret",
+            "2:",
+            "mv a0, t2",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        naked_asm!("j {memcmp}", memcmp = sym memcmp)
+    }
+}

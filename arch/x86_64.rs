@@ -85,3 +85,87 @@ pub unsafe fn syscall6(
 pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("syscall", "ud2", in("rax") nr, in("rdi") a0, options(noreturn, nostack)) }
 }
+
+/// Program entry and the memory functions a no-libc executable must bring.
+#[cfg(feature = "bootstrap")]
+pub mod program {
+    use core::arch::naked_asm;
+
+    /// The kernel starts here with rsp at argc. Clear the frame pointer, align the
+    /// stack, push a zero return address (nothing to unwind into) and jump to Rust.
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn _start() -> ! {
+        naked_asm!(
+            "xor ebp, ebp",
+            "mov rdi, rsp",
+            "and rsp, -16",
+            "push 0",
+            "jmp {entry}",
+            entry = sym crate::start::entry,
+        )
+    }
+
+    // Without libc nothing else defines these, and the compiler emits calls to them.
+    // Small rather than fast: the string instructions do the work.
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        naked_asm!("mov rax, rdi", "mov rcx, rdx", "rep movsb", "ret")
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memmove(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        naked_asm!(
+            "mov rax, rdi",
+            "mov rcx, rdx",
+            "cmp rdi, rsi",
+            "jbe 2f",
+            // dst above src: copy from the end down, so overlap reads before it writes.
+            "lea rsi, [rsi + rdx - 1]",
+            "lea rdi, [rdi + rdx - 1]",
+            "std",
+            "rep movsb",
+            "cld",
+            "ret",
+            "2:",
+            "rep movsb",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memset(dst: *mut u8, byte: i32, n: usize) -> *mut u8 {
+        naked_asm!("mov r8, rdi", "mov eax, esi", "mov rcx, rdx", "rep stosb", "mov rax, r8", "ret")
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        naked_asm!(
+            "xor eax, eax",
+            "test rdx, rdx",
+            "jz 3f",
+            "2:",
+            "movzx eax, byte ptr [rdi]",
+            "movzx ecx, byte ptr [rsi]",
+            "sub eax, ecx",
+            "jnz 3f",
+            "inc rdi",
+            "inc rsi",
+            "dec rdx",
+            "jnz 2b",
+            "3:",
+            "ret",
+        )
+    }
+
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        naked_asm!("jmp {memcmp}", memcmp = sym memcmp)
+    }
+}

@@ -58,6 +58,14 @@ pub fn remove_file(path: &[u8]) -> Result<()> {
     with_c_path(path, |p| sys::unlinkat(sys::AT_FDCWD, p, 0))
 }
 
+/// C's `remove(3)`: a file, or an empty directory (unlink, then rmdir on EISDIR).
+pub fn remove(path: &[u8]) -> Result<()> {
+    with_c_path(path, |p| match sys::unlinkat(sys::AT_FDCWD, p, 0) {
+        Err(Errno::EISDIR) => sys::unlinkat(sys::AT_FDCWD, p, uapi::AT_REMOVEDIR),
+        r => r,
+    })
+}
+
 /// `metadata(path).len()`.
 pub fn size(path: &[u8]) -> Result<u64> {
     metadata(path).map(|st| st.stx_size)

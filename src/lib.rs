@@ -37,4 +37,8 @@ pub mod value;
 
 pub mod exports;
 
+pub mod heap;
+#[cfg(feature = "bootstrap")]
+pub mod start;
+
 pub use syscalls::Errno;

@@ -128,8 +128,17 @@ fn write_append_delete_match_std() {
         let (o, s) = (ours.p(name), theirs.p(name));
         check(&format!("delete {name}"), boolean(rt!(rt_file_delete(&o))).then_some(()), std::fs::remove_file(&s));
     }
-    check("remove", boolean(rt!(rt_file_remove(&ours.p("big")))).then_some(()), std::fs::remove_file(theirs.p("big")));
-    check("remove twice", boolean(rt!(rt_file_remove(&ours.p("big")))).then_some(()), std::fs::remove_file(theirs.p("big")));
+    // remove is C's remove(3): files and empty directories.
+    let c_remove = |p: &Path| {
+        let c = std::ffi::CString::new(bytes(p)).unwrap();
+        if unsafe { libc::remove(c.as_ptr()) } == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    };
+    std::fs::write(ours.p("dir/inside"), "").unwrap();
+    std::fs::write(theirs.p("dir/inside"), "").unwrap();
+    for name in ["big", "big", "dir", "dir/inside", "dir", "dir", "missing/x"] {
+        check(&format!("remove {name}"), boolean(rt!(rt_file_remove(&ours.p(name)))).then_some(()), c_remove(&theirs.p(name)));
+        assert_eq!(ours.p(name).exists(), theirs.p(name).exists());
+    }
 }
 
 #[test]

@@ -71,10 +71,10 @@ pub unsafe extern "C" fn rt_file_delete(path: *const u8, len: u64) -> V {
     bool_value(unsafe { text(path, len) }.and_then(fs::remove_file))
 }
 
-/// The same as [`rt_file_delete`]: the runtime has both names.
+/// Removes a file or an empty directory, like C's `remove(3)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_remove(path: *const u8, len: u64) -> V {
-    unsafe { rt_file_delete(path, len) }
+    bool_value(unsafe { text(path, len) }.and_then(fs::remove))
 }
 
 #[unsafe(no_mangle)]

@@ -1,0 +1,11 @@
+//! The smallest program on the bootstrap runtime: the entry calls main, main's
+//! result becomes the exit status. Its size is the floor under every bootstrap build.
+#![no_std]
+#![no_main]
+
+use ffi_syscalls as _;
+
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
+    42
+}

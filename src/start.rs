@@ -1,0 +1,95 @@
+//! The program runtime of a no-libc executable (feature `bootstrap`): the Rust side
+//! of the entry in `arch`, the global allocator, the panic handler.
+//!
+//! A program using it is `#![no_std] #![no_main]` and defines
+//! `#[unsafe(no_mangle)] extern "C" fn main(argc: i32, argv: *const *const u8, envp: *const *const u8) -> i32`;
+//! its result is the exit status. It links with `-nostartfiles -nostdlib -static`
+//! (build.rs adds them for this package's executables).
+
+use crate::sys;
+use core::sync::atomic::{AtomicPtr, Ordering};
+
+type InitFn = extern "C" fn(i32, *const *const u8, *const *const u8);
+
+unsafe extern "C" {
+    /// The program's own entry point.
+    fn main(argc: i32, argv: *const *const u8, envp: *const *const u8) -> i32;
+    // Bounds of .init_array, from the linker's default script.
+    static __init_array_start: [InitFn; 0];
+    static __init_array_end: [InitFn; 0];
+}
+
+/// The auxiliary vector the kernel put above envp (pairs of words, AT_NULL last).
+static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The auxv pointer recorded at entry; null outside a bootstrap executable.
+pub fn auxv() -> *const usize {
+    AUXV.load(Ordering::Relaxed)
+}
+
+/// Called by `arch::program::_start` with the initial stack pointer.
+///
+/// # Safety
+/// `sp` must be the kernel's initial stack: argc, argv[], NULL, envp[], NULL, auxv.
+pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
+    unsafe {
+        let argc = *sp;
+        let argv = sp.add(1) as *const *const u8;
+        let envp = argv.add(argc + 1);
+        let mut p = envp;
+        while !(*p).is_null() {
+            p = p.add(1);
+        }
+        AUXV.store(p.add(1) as *mut usize, Ordering::Relaxed);
+
+        // glibc's convention, which crate::env relies on: init functions get argc,
+        // argv and envp.
+        let mut f = core::ptr::addr_of!(__init_array_start) as *const InitFn;
+        let end = core::ptr::addr_of!(__init_array_end) as *const InitFn;
+        while f < end {
+            (*f)(argc as i32, argv, envp);
+            f = f.add(1);
+        }
+        sys::exit_group(main(argc as i32, argv, envp))
+    }
+}
+
+#[global_allocator]
+static HEAP: crate::heap::MmapHeap = crate::heap::MmapHeap::new();
+
+/// Writes "panicked at FILE:LINE:COL: MESSAGE" to stderr and exits with 101.
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    let mut err = Stderr;
+    let _ = core::fmt::Write::write_fmt(&mut err, format_args!("panicked at {}\n", info));
+    sys::exit_group(101)
+}
+
+struct Stderr;
+
+impl core::fmt::Write for Stderr {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        crate::io::write_all(2, s.as_bytes()).map_err(|_| core::fmt::Error)
+    }
+}
+
+/// glibc's `getauxval`, from the auxv recorded at entry (0 when absent). Some of
+/// the compiler's own runtime asks for it: on aarch64, compiler_builtins probes
+/// AT_HWCAP for LSE atomics from an `.init_array` constructor.
+#[unsafe(no_mangle)]
+pub extern "C" fn getauxval(key: u64) -> u64 {
+    let mut p = auxv();
+    if p.is_null() {
+        return 0;
+    }
+    // SAFETY: auxv is (key, value) word pairs ending with key AT_NULL (0).
+    unsafe {
+        while *p != 0 {
+            if *p as u64 == key {
+                return *p.add(1) as u64;
+            }
+            p = p.add(2);
+        }
+    }
+    0
+}
