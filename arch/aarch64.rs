@@ -103,7 +103,7 @@ pub mod program {
         )
     }
 
-    // Without libc nothing else defines these, and the compiler emits calls to them.
+    // Without libc nothing else defines these (core's CStr needs strlen too), and the compiler emits calls to them.
     // Small rather than fast: byte loops.
 
     #[unsafe(naked)]
@@ -185,5 +185,18 @@ pub mod program {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
         naked_asm!("b {memcmp}", memcmp = sym memcmp)
+    }
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
+        naked_asm!(
+            "mov x1, x0",
+            "1:",
+            "ldrb w2, [x1], #1",
+            "cbnz w2, 1b",
+            "sub x0, x1, x0",
+            "sub x0, x0, #1",
+            "ret",
+        )
     }
 }

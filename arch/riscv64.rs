@@ -115,7 +115,7 @@ pub mod program {
         )
     }
 
-    // Without libc nothing else defines these, and the compiler emits calls to them.
+    // Without libc nothing else defines these (core's CStr needs strlen too), and the compiler emits calls to them.
     // Small rather than fast: byte loops.
 
     #[unsafe(naked)]
@@ -203,5 +203,19 @@ pub mod program {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
         naked_asm!("j {memcmp}", memcmp = sym memcmp)
+    }
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
+        naked_asm!(
+            "mv t0, a0",
+            "1:",
+            "lbu t1, 0(t0)",
+            "addi t0, t0, 1",
+            "bnez t1, 1b",
+            "sub a0, t0, a0",
+            "addi a0, a0, -1",
+            "ret",
+        )
     }
 }

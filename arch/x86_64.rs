@@ -106,7 +106,7 @@ pub mod program {
         )
     }
 
-    // Without libc nothing else defines these, and the compiler emits calls to them.
+    // Without libc nothing else defines these (core's CStr needs strlen too), and the compiler emits calls to them.
     // Small rather than fast: the string instructions do the work.
 
     #[unsafe(naked)]
@@ -167,5 +167,20 @@ pub mod program {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
         naked_asm!("jmp {memcmp}", memcmp = sym memcmp)
+    }
+    #[unsafe(naked)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
+        naked_asm!(
+            "mov rax, rdi",
+            "2:",
+            "cmp byte ptr [rax], 0",
+            "je 3f",
+            "inc rax",
+            "jmp 2b",
+            "3:",
+            "sub rax, rdi",
+            "ret",
+        )
     }
 }
