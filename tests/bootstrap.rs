@@ -1,0 +1,337 @@
+//! The bootstrap executable for the architecture under test, as a black box beside
+//! the GNU tools on the same inputs: stdout and exit code must match. It is built by
+//! scripts/build-bootstrap and run natively or under qemu-user.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn triple() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "x86_64-unknown-linux-gnu",
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        "riscv64" => "riscv64gc-unknown-linux-gnu",
+        other => panic!("{other}"),
+    }
+}
+
+/// Builds once per test binary; `strip` false keeps the symbol table.
+fn build(strip: bool) -> PathBuf {
+    let out = Command::new(root().join("scripts/build-bootstrap"))
+        .arg(triple())
+        .env("BOOTSTRAP_STRIP", strip.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = String::from_utf8(out.stdout).unwrap();
+    root().join(dir.lines().last().unwrap())
+}
+
+fn exe() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| build(true).join("bootstrap"))
+}
+
+/// How to start an executable of the architecture under test: directly on its own
+/// kind of machine, else through qemu-user (the executable is static: no sysroot).
+fn runner() -> Vec<String> {
+    let host = Command::new("uname").arg("-m").output().unwrap().stdout;
+    if String::from_utf8_lossy(&host).trim() == std::env::consts::ARCH {
+        vec![]
+    } else {
+        vec![format!("qemu-{}", std::env::consts::ARCH)]
+    }
+}
+
+/// `bootstrap ARGS` as a command (in `dir`), ready to adjust and run.
+fn bs(args: &[&OsStr]) -> Command {
+    let mut r = runner();
+    let mut c = if r.is_empty() {
+        Command::new(exe())
+    } else {
+        let mut c = Command::new(r.remove(0));
+        c.arg(exe());
+        c
+    };
+    c.args(args).stdin(Stdio::null());
+    c
+}
+
+fn os(s: &str) -> &OsStr {
+    OsStr::new(s)
+}
+
+fn run(mut c: Command) -> (Vec<u8>, i32) {
+    let o: Output = c.output().unwrap();
+    (o.stdout, o.status.code().unwrap_or(-1))
+}
+
+/// The GNU tool's stdout and exit code, and ours.
+fn same(ours: Command, gnu: Command) {
+    let what = format!("{ours:?} vs {gnu:?}");
+    let (o, g) = (run(ours), run(gnu));
+    assert_eq!(String::from_utf8_lossy(&o.0), String::from_utf8_lossy(&g.0), "{what}");
+    assert_eq!(o, g, "{what}");
+}
+
+fn gnu(prog: &str, args: &[&OsStr]) -> Command {
+    let mut c = Command::new(prog);
+    c.args(args).stdin(Stdio::null()).env("LC_ALL", "C");
+    c
+}
+
+fn tree() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("text"), "one\ntwo\n").unwrap();
+    std::fs::write(d.path().join("latin1"), b"caf\xe9\n").unwrap();
+    std::fs::write(d.path().join("empty"), "").unwrap();
+    std::fs::create_dir(d.path().join("dir")).unwrap();
+    d
+}
+
+#[test]
+fn static_without_interpreter_or_undefined_symbols() {
+    let readelf = |args: &[&str], f: &Path| String::from_utf8(Command::new("readelf").args(args).arg(f).output().unwrap().stdout).unwrap();
+    for f in [exe().to_path_buf(), exe().with_file_name("minimal")] {
+        let header = readelf(&["-hlW"], &f);
+        assert!(header.contains("EXEC (Executable file)"), "{header}");
+        assert!(!header.contains("INTERP"), "{header}");
+        assert!(!header.contains("DYNAMIC"), "{header}");
+        assert!(readelf(&["-d"], &f).contains("no dynamic section"));
+        assert!(readelf(&["-rW"], &f).contains("no relocations"));
+        let size = std::fs::metadata(&f).unwrap().len();
+        eprintln!("{f:?}: {size} bytes");
+    }
+    // The symbol table of an unstripped build: nothing undefined, no libc.
+    let unstripped = build(false).join("bootstrap");
+    let nm = if std::env::consts::ARCH == "x86_64" { "nm".to_string() } else { format!("{}-linux-gnu-nm", std::env::consts::ARCH) };
+    let undefined = Command::new(&nm).arg("-u").arg(&unstripped).output().unwrap();
+    assert!(undefined.status.success());
+    assert_eq!(String::from_utf8_lossy(&undefined.stdout), "");
+    let all = String::from_utf8(Command::new(&nm).arg(&unstripped).output().unwrap().stdout).unwrap();
+    assert!(all.contains(" T _start") && all.contains(" T rt_file_read_text"), "{all}");
+    assert!(!all.contains("GLIBC") && !all.contains("__libc_start_main"));
+    // The minimal program exits with main's result.
+    let mut r = runner();
+    let mut c = if r.is_empty() { Command::new(exe().with_file_name("minimal")) } else { let mut c = Command::new(r.remove(0)); c.arg(exe().with_file_name("minimal")); c };
+    assert_eq!(c.status().unwrap().code(), Some(42));
+}
+
+#[test]
+fn selftest_passes() {
+    let o = bs(&[os("selftest")]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("selftest passed"));
+    assert!(!out.contains("FAILED"));
+    assert_eq!(out.lines().filter(|l| l.starts_with("rt_") && l.contains(" ok")).count(), 27, "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [&[][..], &["frobnicate"], &["cat"], &["size"], &["size", "a", "b"], &["mkdir", "-x", "d"]] {
+        let args: Vec<&OsStr> = args.iter().map(|a| os(a)).collect();
+        let o = bs(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).starts_with("usage: bootstrap"));
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn pwd_home_pid_nproc_hostname_env_match() {
+    let t = tree();
+    let mut ours = bs(&[os("pwd")]);
+    ours.current_dir(t.path());
+    same(ours, { let mut g = gnu("pwd", &[os("-P")]); g.current_dir(t.path()); g });
+    // A deleted current directory: both fail with exit 1 and print nothing.
+    let gone = t.path().join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    let deleted = |cmd: String| {
+        let mut c = Command::new("sh");
+        c.args(["-c", &format!("cd \"$1\" && rmdir \"$1\" && exec {cmd}"), "sh"]).arg(&gone);
+        c
+    };
+    let cmdline = |args: &str| runner().into_iter().chain([exe().display().to_string(), args.to_string()]).collect::<Vec<_>>().join(" ");
+    let ours = run(deleted(cmdline("pwd")));
+    std::fs::create_dir(&gone).unwrap();
+    let theirs = run(deleted("/bin/pwd -P".into()));
+    assert_eq!(ours, theirs);
+    assert_eq!(ours, (vec![], 1));
+
+    same(bs(&[os("home")]), gnu("sh", &[os("-c"), os("printf '%s\\n' \"$HOME\"")]));
+    // HOME unset: the passwd entry of the real uid.
+    let mut ours = bs(&[os("home")]);
+    ours.env_remove("HOME");
+    let uid = unsafe { libc::getuid() }.to_string();
+    same(ours, gnu("sh", &[os("-c"), os("getent passwd \"$1\" | cut -d: -f6"), os("sh"), os(&uid)]));
+
+    let both = Command::new("sh").args(["-c", &format!("echo $$; exec {}", cmdline("pid"))]).output().unwrap();
+    let lines: Vec<&str> = std::str::from_utf8(&both.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0], lines[1]);
+
+    same(bs(&[os("nproc")]), gnu("nproc", &[]));
+    let pinned = |c: Command| {
+        let mut t = Command::new("taskset");
+        t.args(["-c", "0"]).arg(c.get_program()).args(c.get_args()).stdin(Stdio::null());
+        t
+    };
+    let ours = pinned(bs(&[os("nproc")]));
+    assert_eq!(run(pinned(bs(&[os("nproc")]))).0, b"1\n");
+    same(ours, pinned(gnu("nproc", &[])));
+    same(bs(&[os("hostname")]), gnu("hostname", &[]));
+
+    let mut ours = bs(&[os("env"), os("BS_TEST_VAR")]);
+    ours.env("BS_TEST_VAR", "some value");
+    same(ours, { let mut g = gnu("printenv", &[os("BS_TEST_VAR")]); g.env("BS_TEST_VAR", "some value"); g });
+    same(bs(&[os("env"), os("BS_UNSET_VAR")]), gnu("printenv", &[os("BS_UNSET_VAR")]));
+}
+
+#[test]
+fn cat_size_mtime_exists_match() {
+    let t = tree();
+    let p = |n: &str| t.path().join(n).into_os_string();
+    let files = [p("text"), p("latin1"), p("empty"), p("dir"), p("missing"), p("text/below"), "/proc/version".into(), "/proc/sys/kernel/ostype".into()];
+    for f in &files {
+        same(bs(&[os("cat"), f]), gnu("cat", &[f]));
+        same(bs(&[os("size"), f]), gnu("stat", &[os("-L"), os("-c"), os("%s"), f]));
+        same(bs(&[os("mtime"), f]), gnu("stat", &[os("-L"), os("-c"), os("%Y"), f]));
+        same(bs(&[os("exists"), f]), gnu("test", &[os("-e"), f]));
+    }
+    // Several files, one missing in the middle: the others still printed, exit 1.
+    let many = [os("cat"), &files[0], &files[4], &files[1]];
+    same(bs(&many), gnu("cat", &many[1..]));
+    // A file over 1 MiB.
+    let big: Vec<u8> = (0..1_500_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(t.path().join("big"), &big).unwrap();
+    same(bs(&[os("cat"), &p("big")]), gnu("cat", &[&p("big")]));
+}
+
+#[test]
+fn write_append_rm_cp_mkdir_match() {
+    let (ours, theirs) = (tree(), tree());
+    let o = |n: &str| ours.path().join(n).into_os_string();
+    let g = |n: &str| theirs.path().join(n).into_os_string();
+    let tee = |args: &[&OsStr], input: &str| {
+        let mut c = Command::new("sh");
+        c.args(["-c", "printf %s \"$1\" | tee \"$2\" \"$3\" >/dev/null", "sh", input]).args(args);
+        c
+    };
+    for name in ["new", "text", "dir", "missing/x"] {
+        same(bs(&[os("write"), &o(name), os("hello there")]), tee(&[os("--"), &g(name)], "hello there"));
+        same(bs(&[os("append"), &o(name), os(" + more")]), tee(&[os("-a"), &g(name)], " + more"));
+        assert_eq!(std::fs::read(o(name)).ok(), std::fs::read(g(name)).ok(), "{name}");
+    }
+    for (src, dst) in [("text", "copy"), ("latin1", "dir"), ("missing", "copy2"), ("text", "missing/x"), ("dir", "copy3")] {
+        same(bs(&[os("cp"), &o(src), &o(dst)]), gnu("cp", &[&g(src), &g(dst)]));
+        assert_eq!(std::fs::read(o(dst)).ok(), std::fs::read(g(dst)).ok(), "{dst}");
+    }
+    assert_eq!(std::fs::read(o("dir/latin1")).unwrap(), b"caf\xe9\n");
+    for args in [&["d1"][..], &["d1"], &["-p", "a/b/c"], &["-p", "a/b/c"], &["x/y"], &["text"], &["-p", "text/z"]] {
+        let mk = |f: &dyn Fn(&str) -> std::ffi::OsString| args.iter().map(|a| if a.starts_with('-') { a.into() } else { f(a) }).collect::<Vec<_>>();
+        let (oa, ga) = (mk(&o), mk(&g));
+        let oa: Vec<&OsStr> = std::iter::once(os("mkdir")).chain(oa.iter().map(|a| a.as_os_str())).collect();
+        let ga: Vec<&OsStr> = ga.iter().map(|a| a.as_os_str()).collect();
+        same(bs(&oa), gnu("mkdir", &ga));
+    }
+    assert!(Path::new(&o("a/b/c")).is_dir());
+    for name in ["text", "text", "dir", "missing"] {
+        same(bs(&[os("rm"), &o(name)]), gnu("rm", &[&g(name)]));
+    }
+}
+
+#[test]
+fn ls_matches_sorted_ls() {
+    let t = tree();
+    let big = t.path().join("big");
+    std::fs::create_dir(&big).unwrap();
+    for i in 0..10_000 {
+        std::fs::write(big.join(format!("f{:05}", (i * 7919) % 10_000)), "").unwrap();
+    }
+    let odd = t.path().join("odd");
+    std::fs::create_dir(&odd).unwrap();
+    for name in [&b"caf\xe9"[..], b"\xff\xfe", b"Z", b"a", b"_x", b".hidden", b"with space", b"new\nline"] {
+        std::fs::write(odd.join(OsStr::from_bytes(name)), "").unwrap();
+    }
+    for d in [big.clone(), odd, t.path().join("dir"), t.path().join("missing"), t.path().join("text"), "/proc/self/task".into()] {
+        let ls = |c: &mut Command| { c.env("LC_ALL", "C"); };
+        let mut g = gnu("ls", &[os("-A1"), d.as_os_str()]);
+        ls(&mut g);
+        if d.starts_with("/proc") {
+            // Thread ids differ between the two processes (and qemu adds threads of
+            // its own): each line is one id.
+            let (out, code) = run(bs(&[os("ls"), d.as_os_str()]));
+            assert_eq!(code, 0);
+            let out = String::from_utf8(out).unwrap();
+            assert!(!out.is_empty() && out.lines().all(|l| l.parse::<u32>().is_ok()), "{out}");
+            continue;
+        }
+        same(bs(&[os("ls"), d.as_os_str()]), g);
+    }
+    assert_eq!(run(bs(&[os("ls"), big.as_os_str()])).0.len(), 10_000 * 7);
+}
+
+#[test]
+fn run_passes_output_and_exit_code_through() {
+    let sh = |script: &str| [os("run"), os("sh"), os("-c"), os(script)].map(|s| s.to_os_string());
+    for script in ["echo out; echo err >&2; exit 7", "exit 0", "exit 1", "exit 255", "head -c 2000000 /dev/zero; echo done"] {
+        let args = sh(script);
+        let a: Vec<&OsStr> = args.iter().map(|s| s.as_os_str()).collect();
+        let ours = bs(&a).output().unwrap();
+        let theirs = gnu("sh", &a[2..]).output().unwrap();
+        assert_eq!((ours.stdout, ours.stderr, ours.status.code()), (theirs.stdout, theirs.stderr, theirs.status.code()), "{script}");
+    }
+    // Not found: 127 like env(1); not executable: 126.
+    for cmd in ["no-such-command-anywhere", "/etc/passwd"] {
+        same(bs(&[os("run"), os(cmd)]), gnu("env", &[os(cmd)]));
+    }
+}
+
+#[test]
+fn lock_holds_until_stdin_closes() {
+    let t = tree();
+    let f = t.path().join("lockfile");
+    let mut holder = bs(&[os("lock"), f.as_os_str()]);
+    let mut child = holder.stdin(Stdio::piped()).spawn().unwrap();
+    let probe = || Command::new("flock").args(["-n"]).arg(&f).arg("true").status().unwrap().code();
+    let mut tries = 0;
+    while !f.exists() || probe() == Some(0) {
+        tries += 1;
+        assert!(tries < 500, "the lock was never taken");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(probe(), Some(1));
+    drop(child.stdin.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(probe(), Some(0));
+    // A lock already held elsewhere: exit 1.
+    let mut flock = Command::new("flock").arg(&f).args(["sleep", "30"]).spawn().unwrap();
+    while probe() == Some(0) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(bs(&[os("lock"), f.as_os_str()]).status().unwrap().code(), Some(1));
+    flock.kill().unwrap();
+    flock.wait().unwrap();
+}
+
+#[test]
+fn writes_to_a_full_device_fail_with_exit_1() {
+    let t = tree();
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let text = t.path().join("text").into_os_string();
+    for args in [&[os("cat"), &text][..], &[os("pwd")], &[os("ls"), t.path().as_os_str()], &[os("nproc")], &[os("env"), os("PATH")], &[os("run"), os("echo"), os("hi")]] {
+        let o = bs(args).stdout(full()).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("ENOSPC"), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    // GNU cat agrees.
+    let o = gnu("cat", &[&text]).stdout(full()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+}
