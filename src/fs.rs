@@ -2,7 +2,7 @@
 //! Each function mirrors the std::fs function named in its comment, errno for errno.
 
 use crate::Errno;
-use crate::io::{self, Fd, retry, with_c_path};
+use crate::io::{self, Fd, PathBuf, c_path, retry};
 use crate::sys::{self, Result, uapi};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -20,7 +20,7 @@ pub fn exists(path: &[u8]) -> Result<bool> {
 
 /// `fs::metadata`: `statx` following symlinks.
 pub fn metadata(path: &[u8]) -> Result<uapi::statx> {
-    with_c_path(path, |p| io::stat_at(sys::AT_FDCWD, p, 0))
+    io::stat_at(sys::AT_FDCWD, c_path(path, &mut PathBuf::uninit())?, 0)
 }
 
 /// `fs::read`: the whole file, to EOF, whatever stat said its size was.
@@ -55,15 +55,17 @@ fn write_with(path: &[u8], content: &[u8], mode_flag: u32) -> Result<()> {
 
 /// `fs::remove_file`: unlink a name that is not a directory.
 pub fn remove_file(path: &[u8]) -> Result<()> {
-    with_c_path(path, |p| sys::unlinkat(sys::AT_FDCWD, p, 0))
+    sys::unlinkat(sys::AT_FDCWD, c_path(path, &mut PathBuf::uninit())?, 0)
 }
 
 /// C's `remove(3)`: a file, or an empty directory (unlink, then rmdir on EISDIR).
 pub fn remove(path: &[u8]) -> Result<()> {
-    with_c_path(path, |p| match sys::unlinkat(sys::AT_FDCWD, p, 0) {
+    let mut buf = PathBuf::uninit();
+    let p = c_path(path, &mut buf)?;
+    match sys::unlinkat(sys::AT_FDCWD, p, 0) {
         Err(Errno::EISDIR) => sys::unlinkat(sys::AT_FDCWD, p, uapi::AT_REMOVEDIR),
         r => r,
-    })
+    }
 }
 
 /// `metadata(path).len()`.
@@ -127,7 +129,8 @@ fn check_regular(st: &uapi::statx) -> Result<()> {
 /// `fs::create_dir`, or with `recursive` `fs::create_dir_all`: missing parents are
 /// made, an existing directory is fine, a component that is a file fails.
 pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
-    let made = with_c_path(path, |p| sys::mkdirat(sys::AT_FDCWD, p, 0o777));
+    let mkdir = || sys::mkdirat(sys::AT_FDCWD, c_path(path, &mut PathBuf::uninit())?, 0o777);
+    let made = mkdir();
     if !recursive {
         return made;
     }
@@ -137,7 +140,7 @@ pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
         Err(Errno::ENOENT) => {
             let parent = parent_of(path).ok_or(Errno::ENOENT)?;
             dir_create(parent, true)?;
-            match with_c_path(path, |p| sys::mkdirat(sys::AT_FDCWD, p, 0o777)) {
+            match mkdir() {
                 // Made by someone else meanwhile, or a trailing "." / "..".
                 Err(Errno::EEXIST) if metadata(path).is_ok_and(|st| io::is_dir(&st)) => Ok(()),
                 r => r,

@@ -15,8 +15,9 @@ pub struct Fd(RawFd);
 impl Fd {
     /// Opens `path` (bytes, no NUL needed) with `O_CLOEXEC` added to `flags`.
     pub fn open(path: &[u8], flags: u32, mode: u32) -> Result<Fd> {
-        with_c_path(path, |p| retry(|| sys::openat(sys::AT_FDCWD, p, flags | uapi::O_CLOEXEC, mode)))
-            .map(Fd)
+        let mut buf = PathBuf::uninit();
+        let p = c_path(path, &mut buf)?;
+        retry(|| sys::openat(sys::AT_FDCWD, p, flags | uapi::O_CLOEXEC, mode)).map(Fd)
     }
 
     /// Takes ownership of a descriptor fresh from the kernel.
@@ -78,19 +79,28 @@ pub fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
     }
 }
 
-/// Calls `f` with `path` NUL-terminated in a stack buffer. A path with an interior
+/// Room for one NUL-terminated path on the stack; see [`c_path`].
+pub type PathBuf = core::mem::MaybeUninit<[u8; PATH_MAX]>;
+
+/// `path` NUL-terminated in `buf`, for the `sys` functions. A path with an interior
 /// NUL is `EINVAL` (it would name another file); one the kernel could not take
-/// (PATH_MAX bytes or more) is `ENAMETOOLONG`, as the kernel itself answers.
-pub fn with_c_path<T>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
+/// (PATH_MAX bytes or more) is `ENAMETOOLONG`, as the kernel itself answers. One
+/// non-generic function rather than a closure per caller: it is on every path call.
+pub fn c_path<'a>(path: &[u8], buf: &'a mut PathBuf) -> Result<&'a [u8]> {
     if path.len() >= PATH_MAX {
         return Err(Errno::ENAMETOOLONG);
     }
     if path.contains(&0) {
         return Err(Errno::EINVAL);
     }
-    let mut buf = [0u8; PATH_MAX];
-    buf[..path.len()].copy_from_slice(path);
-    f(&buf[..=path.len()])
+    let dst = buf.as_mut_ptr().cast::<u8>();
+    // SAFETY: `path.len() + 1 <= PATH_MAX` bytes are written, then exactly those are
+    // viewed as initialised.
+    unsafe {
+        core::ptr::copy_nonoverlapping(path.as_ptr(), dst, path.len());
+        dst.add(path.len()).write(0);
+        Ok(core::slice::from_raw_parts(dst, path.len() + 1))
+    }
 }
 
 /// Writes all of `data`, continuing after short writes and interruptions. A write

@@ -1,0 +1,125 @@
+//! The bootstrap allocator (`heap::MmapHeap`) driven directly: alignment, integrity
+//! under random alloc/realloc/free, reuse of freed small blocks, large blocks given
+//! back to the kernel.
+
+use ffi_syscalls::heap::{MAX_SMALL, MmapHeap};
+use std::alloc::{GlobalAlloc, Layout};
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Whether `[p, p+len)` is mapped: msync fails with ENOMEM on an unmapped range.
+fn mapped(p: *mut u8, len: usize) -> bool {
+    unsafe { libc::msync(p.cast(), len, libc::MS_ASYNC) == 0 }
+}
+
+#[test]
+fn random_operations_keep_contents_and_alignment() {
+    let heap = MmapHeap::new();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // (pointer, layout, fill byte)
+    let mut live: Vec<(*mut u8, Layout, u8)> = Vec::new();
+    let check = |p: *mut u8, l: Layout, fill: u8| {
+        assert_eq!(p as usize % l.align(), 0, "{l:?}");
+        let s = unsafe { std::slice::from_raw_parts(p, l.size()) };
+        assert!(s.iter().all(|&b| b == fill), "{l:?} lost its contents");
+    };
+    for step in 0..20_000u32 {
+        match rng.below(10) {
+            0..=4 => {
+                let size = match rng.below(10) {
+                    0 => 1 + rng.below(200_000) as usize, // large
+                    1 => MAX_SMALL - 8 + rng.below(16) as usize, // around the class limit
+                    _ => 1 + rng.below(600) as usize,
+                };
+                let align = 1usize << rng.below(8); // up to 128
+                let l = Layout::from_size_align(size, align).unwrap();
+                let p = unsafe { heap.alloc(l) };
+                assert!(!p.is_null());
+                let fill = step as u8;
+                unsafe { p.write_bytes(fill, size) };
+                live.push((p, l, fill));
+            }
+            5..=6 if !live.is_empty() => {
+                let i = rng.below(live.len() as u64) as usize;
+                let (p, l, fill) = live.swap_remove(i);
+                check(p, l, fill);
+                unsafe { heap.dealloc(p, l) };
+            }
+            7 if !live.is_empty() => {
+                let i = rng.below(live.len() as u64) as usize;
+                let (p, l, fill) = live[i];
+                check(p, l, fill);
+                let limit = if rng.below(4) == 0 { 300_000 } else { 2_000 };
+                let new_size = 1 + rng.below(limit) as usize;
+                let q = unsafe { heap.realloc(p, l, new_size) };
+                assert!(!q.is_null());
+                let nl = Layout::from_size_align(new_size, l.align()).unwrap();
+                let kept = l.size().min(new_size);
+                let s = unsafe { std::slice::from_raw_parts(q, kept) };
+                assert!(s.iter().all(|&b| b == fill), "realloc lost contents");
+                unsafe { q.write_bytes(fill, new_size) };
+                live[i] = (q, nl, fill);
+            }
+            _ => {}
+        }
+    }
+    for (p, l, fill) in live {
+        check(p, l, fill);
+        unsafe { heap.dealloc(p, l) };
+    }
+}
+
+#[test]
+fn freed_small_blocks_are_reused() {
+    let heap = MmapHeap::new();
+    let l = Layout::from_size_align(100, 8).unwrap();
+    let a = unsafe { heap.alloc(l) };
+    let b = unsafe { heap.alloc(l) };
+    assert_ne!(a, b);
+    unsafe { heap.dealloc(a, l) };
+    // Same class (128): the freed block comes back first.
+    let c = unsafe { heap.alloc(Layout::from_size_align(120, 8).unwrap()) };
+    assert_eq!(c, a);
+    // A thousand alloc/free pairs of one size stay on one block.
+    for _ in 0..1000 {
+        let p = unsafe { heap.alloc(l) };
+        assert_ne!(p, b);
+        unsafe { heap.dealloc(p, l) };
+        let q = unsafe { heap.alloc(l) };
+        assert_eq!(p, q, "the block just freed is handed out again");
+        unsafe { heap.dealloc(q, l) };
+    }
+}
+
+#[test]
+fn large_blocks_go_back_to_the_kernel() {
+    let heap = MmapHeap::new();
+    let l = Layout::from_size_align(1 << 20, 16).unwrap();
+    let p = unsafe { heap.alloc(l) };
+    assert!(mapped(p, 1 << 20));
+    unsafe { p.write_bytes(7, 1 << 20) };
+    // Growing moves pages, keeps contents.
+    let q = unsafe { heap.realloc(p, l, 8 << 20) };
+    assert_eq!(unsafe { *q.add((1 << 20) - 1) }, 7);
+    let l8 = Layout::from_size_align(8 << 20, 16).unwrap();
+    unsafe { heap.dealloc(q, l8) };
+    assert!(!mapped(q, 8 << 20), "a freed large block must be unmapped");
+    // Page alignment is served, larger is refused rather than misaligned.
+    let page = Layout::from_size_align(64 << 10, 4096).unwrap();
+    let r = unsafe { heap.alloc(page) };
+    assert_eq!(r as usize % 4096, 0);
+    unsafe { heap.dealloc(r, page) };
+    assert!(unsafe { heap.alloc(Layout::from_size_align(64 << 10, 1 << 16).unwrap()) }.is_null());
+}
