@@ -82,6 +82,37 @@ pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("svc 0", "udf #0", in("x8") nr, in("x0") a0, options(noreturn, nostack)) }
 }
 
+/// `clone` onto `stack` (its top, 16-byte aligned); in the child, `child(arg)` runs
+/// there and never returns. Returns the raw result in the parent. The kernel
+/// preserves every register but x0, so x9 and x10 carry the child's function.
+#[inline(always)]
+pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> usize {
+    let ret;
+    unsafe {
+        asm!(
+            "svc 0",
+            "cbnz x0, 2f",
+            // The child, on its own stack: no frame to return to.
+            "mov x29, xzr",
+            "mov x30, xzr",
+            "mov x0, x9",
+            "blr x10",
+            "udf #0",
+            "2:",
+            in("x8") nr,
+            inlateout("x0") flags => ret, in("x1") stack, in("x2") 0usize, in("x3") 0usize, in("x4") 0usize,
+            in("x9") arg, in("x10") child,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// The vDSO's clock_gettime on this architecture: symbol name and version.
+pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__kernel_clock_gettime", b"LINUX_2.6.39");
+/// `e_machine` of this architecture's ELF files (EM_AARCH64).
+pub const ELF_MACHINE: u16 = 183;
+
 /// Program entry and the memory functions a no-libc executable must bring.
 #[cfg(feature = "bootstrap")]
 pub mod program {

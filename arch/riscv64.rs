@@ -90,6 +90,37 @@ pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("ecall", "unimp", in("a7") nr, in("a0") a0, options(noreturn, nostack)) }
 }
 
+/// `clone` onto `stack` (its top, 16-byte aligned); in the child, `child(arg)` runs
+/// there and never returns. Returns the raw result in the parent. The kernel
+/// preserves every register but a0, so t1 and t2 carry the child's function.
+#[inline(always)]
+pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> usize {
+    let ret;
+    unsafe {
+        asm!(
+            "ecall",
+            "bnez a0, 2f",
+            // The child, on its own stack: no frame to return to.
+            "li ra, 0",
+            "li s0, 0",
+            "mv a0, t1",
+            "jalr t2",
+            "unimp",
+            "2:",
+            in("a7") nr,
+            inlateout("a0") flags => ret, in("a1") stack, in("a2") 0usize, in("a3") 0usize, in("a4") 0usize,
+            in("t1") arg, in("t2") child,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// The vDSO's clock_gettime on this architecture: symbol name and version.
+pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__vdso_clock_gettime", b"LINUX_4.15");
+/// `e_machine` of this architecture's ELF files (EM_RISCV).
+pub const ELF_MACHINE: u16 = 243;
+
 /// Program entry and the memory functions a no-libc executable must bring.
 #[cfg(feature = "bootstrap")]
 pub mod program {

@@ -86,6 +86,38 @@ pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("syscall", "ud2", in("rax") nr, in("rdi") a0, options(noreturn, nostack)) }
 }
 
+/// `clone` onto `stack` (its top, 16-byte aligned); in the child, `child(arg)` runs
+/// there and never returns. Returns the raw result in the parent. Registers the
+/// child needs after the syscall are ones the kernel preserves (r9, r12).
+#[inline(always)]
+pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> usize {
+    let ret;
+    unsafe {
+        asm!(
+            "syscall",
+            "test rax, rax",
+            "jnz 2f",
+            // The child, on its own stack: no frame to return to.
+            "xor ebp, ebp",
+            "mov rdi, r12",
+            "call r9",
+            "ud2",
+            "2:",
+            inlateout("rax") nr => ret,
+            in("rdi") flags, in("rsi") stack, in("rdx") 0usize, in("r10") 0usize, in("r8") 0usize,
+            in("r9") child, in("r12") arg,
+            out("rcx") _, out("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// The vDSO's clock_gettime on this architecture: symbol name and version.
+pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__vdso_clock_gettime", b"LINUX_2.6");
+/// `e_machine` of this architecture's ELF files (EM_X86_64).
+pub const ELF_MACHINE: u16 = 62;
+
 /// Program entry and the memory functions a no-libc executable must bring.
 #[cfg(feature = "bootstrap")]
 pub mod program {

@@ -32,6 +32,7 @@ pub mod io;
 pub mod process;
 pub mod system;
 pub mod time;
+pub mod vdso;
 
 pub mod value;
 

@@ -41,6 +41,7 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
             p = p.add(1);
         }
         AUXV.store(p.add(1) as *mut usize, Ordering::Relaxed);
+        crate::vdso::set_auxv(p.add(1) as *const usize);
 
         // glibc's convention, which crate::env relies on: init functions get argc,
         // argv and envp.

@@ -306,3 +306,32 @@ pub const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
 pub fn close_range(first: u32, last: u32, flags: u32) -> Result<()> {
     ret_unit(unsafe { arch::syscall3(Sysno::close_range as usize, first as usize, last as usize, flags as usize) })
 }
+
+/// `clone` with a new stack: the child runs `child(arg)` on `stack` (the top of a
+/// 16-byte aligned region) and never returns; the parent gets the child's pid.
+/// Used with `CLONE_VM | CLONE_VFORK` to start a process without copying this one.
+///
+/// # Safety
+/// With `CLONE_VM`, `child` shares this process's memory: it must make only raw
+/// system calls (no allocation, no locks) and end in `execve` or `exit_group`, and the
+/// stack must stay valid until then (`CLONE_VFORK` makes the parent wait for that).
+pub unsafe fn clone_run(flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> Result<usize> {
+    ret(unsafe { arch::clone_run(Sysno::clone as usize, flags, stack, child, arg) })
+}
+
+/// `how`: SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK; `set` None only reads the mask.
+pub fn rt_sigprocmask(how: u32, set: Option<&kernel_sigset_t>, old: Option<&mut kernel_sigset_t>) -> Result<()> {
+    let s = set.map_or(0, |s| s as *const kernel_sigset_t as usize);
+    let o = old.map_or(0, |o| o as *mut kernel_sigset_t as usize);
+    let size = core::mem::size_of::<kernel_sigset_t>();
+    ret_unit(unsafe { arch::syscall4(Sysno::rt_sigprocmask as usize, how as usize, s, o, size) })
+}
+
+/// Which pages of `[addr, addr+len)` are resident, one byte per page in `vec`; an
+/// unmapped range is `ENOMEM`, which makes it a safe probe before reading memory.
+///
+/// # Safety
+/// `vec` must have room for one byte per page of the range.
+pub unsafe fn mincore(addr: usize, len: usize, vec: *mut u8) -> Result<()> {
+    ret_unit(unsafe { arch::syscall3(Sysno::mincore as usize, addr, len, vec as usize) })
+}

@@ -25,7 +25,8 @@ fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
         fcntl => FCNTL, flock => FLOCK, fchmod => FCHMOD, mmap => MMAP, munmap => MUNMAP,
         mremap => MREMAP, copy_file_range => COPY_FILE_RANGE, clock_gettime => CLOCK_GETTIME,
         getrandom => GETRANDOM, prctl => PRCTL, rt_sigaction => RT_SIGACTION, kill => KILL,
-        nanosleep => NANOSLEEP, exit_group => EXIT_GROUP;
+        nanosleep => NANOSLEEP, exit_group => EXIT_GROUP, rt_sigprocmask => RT_SIGPROCMASK,
+        mincore => MINCORE;
         newer than sc: close_range,
     }
     .to_vec()
