@@ -98,17 +98,30 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     let (err_r, err_w) = pipe()?;
     let (status_r, status_w) = pipe()?;
 
-    // SAFETY: no CLONE_VM and no new stack: this is fork. The child touches only its
-    // copy of memory prepared above and makes raw system calls until execve.
-    let pid = unsafe { sys::clone(uapi::SIGCHLD as usize, 0, 0, 0, 0) }? as i32;
-    if pid == 0 {
-        let errno = exec_child(&paths, &argv_ptrs, &envp_ptrs, [dev_null.raw(), out_w.raw(), err_w.raw()]);
-        let code = errno.into_raw().to_ne_bytes();
-        // SAFETY: a live 4-byte array.
-        let _ = unsafe { sys::write(status_w.raw(), code.as_ptr(), 4) };
-        sys::exit_group(127);
-    }
-    drop((dev_null, out_w, err_w, status_w));
+    // The child borrows this process's memory (CLONE_VM) until it calls execve, and
+    // we wait for that (CLONE_VFORK): starting it costs the same however large this
+    // process is. It runs on a stack of its own; signals stay blocked until it has
+    // put every handler back to the default, so none of ours runs in it.
+    let mut stack: Vec<u8> = Vec::new();
+    stack.try_reserve_exact(CHILD_STACK).map_err(|_| Errno::ENOMEM)?;
+    let top = (stack.as_mut_ptr() as usize + CHILD_STACK) & !15;
+    let all = uapi::kernel_sigset_t { sig: [!0] };
+    let mut child = Child {
+        paths: &paths,
+        argv: argv_ptrs.as_ptr(),
+        envp: envp_ptrs.as_ptr(),
+        stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
+        status: status_w.raw(),
+        mask: uapi::kernel_sigset_t { sig: [0] },
+    };
+    sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask))?;
+    let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
+    // SAFETY: `child_main` makes only raw system calls and ends in execve or
+    // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
+    let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
+    let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
+    let pid = pid? as i32;
+    drop((dev_null, out_w, err_w, status_w, stack));
 
     let result = exec_status(&status_r).and_then(|()| collect(out_r, err_r));
     let status = reap(pid)?;
@@ -134,10 +147,52 @@ fn pipe() -> Result<(Fd, Fd)> {
     Ok((above_stdio(r)?, above_stdio(w)?))
 }
 
+/// The child's stack: execve's own frames and ours fit with room to spare.
+const CHILD_STACK: usize = 64 * 1024;
+
+/// What the child needs, prepared by the parent.
+struct Child<'a> {
+    paths: &'a CStrings,
+    argv: *const *const u8,
+    envp: *const *const u8,
+    stdio: [RawFd; 3],
+    status: RawFd,
+    /// The parent's signal mask, which the new program starts with.
+    mask: uapi::kernel_sigset_t,
+}
+
+/// The child process, on its own stack in the parent's memory.
+unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
+    // SAFETY: the parent passes a `Child` that lives until we exec or exit.
+    let c = unsafe { &*(arg as *const Child) };
+    // A handler of the parent must not run here: back to the default for each one
+    // (ignored signals stay ignored, as execve would leave them).
+    for sig in 1..=uapi::_NSIG {
+        if sig == uapi::SIGKILL || sig == uapi::SIGSTOP {
+            continue;
+        }
+        // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
+        let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
+        let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
+        // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
+        if unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) }.is_ok()
+            && old.sa_handler_kernel.map_or(0, |h| h as usize) > 1
+        {
+            let _ = unsafe { sys::rt_sigaction(sig, Some(&default), None) };
+        }
+    }
+    let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&c.mask), None);
+    let errno = exec_child(c.paths, c.argv, c.envp, c.stdio);
+    let code = errno.into_raw().to_ne_bytes();
+    // SAFETY: a live 4-byte array.
+    let _ = unsafe { sys::write(c.status, code.as_ptr(), 4) };
+    sys::exit_group(127)
+}
+
 /// The child's side: stdio in place, everything else close-on-exec, then each
 /// candidate in turn. Returns only if every `execve` failed, with execvp's choice
 /// of errno: EACCES if any candidate was found but not executable.
-fn exec_child(paths: &CStrings, argv: &[*const u8], envp: &[*const u8], stdio: [RawFd; 3]) -> Errno {
+fn exec_child(paths: &CStrings, argv: *const *const u8, envp: *const *const u8, stdio: [RawFd; 3]) -> Errno {
     for (target, fd) in stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
         if let Err(e) = sys::dup3(fd, target as RawFd, 0) {
@@ -149,7 +204,7 @@ fn exec_child(paths: &CStrings, argv: &[*const u8], envp: &[*const u8], stdio: [
     let mut denied = false;
     for i in 0..paths.len() {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
-        match unsafe { sys::execve(paths.get(i), argv.as_ptr(), envp.as_ptr()) } {
+        match unsafe { sys::execve(paths.get(i), argv, envp) } {
             Errno::EACCES => denied = true,
             Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT | Errno::ENAMETOOLONG => {}
             other => return other,
