@@ -21,8 +21,13 @@ fn measure(rounds: usize, iters: usize, contenders: &mut [Contender<'_>]) -> Vec
     for (_, f) in contenders.iter_mut() {
         f(); // warm-up: caches, lazy resolution (vDSO), page faults
     }
-    for _ in 0..rounds {
-        for (i, (_, f)) in contenders.iter_mut().enumerate() {
+    let n = contenders.len();
+    for round in 0..rounds {
+        // Every other round in reverse order, so no contender always runs right
+        // after the same neighbour (whose writeback or cache state it would inherit).
+        for k in 0..n {
+            let i = if round % 2 == 0 { k } else { n - 1 - k };
+            let f = &mut contenders[i].1;
             let start = Instant::now();
             for _ in 0..iters {
                 f();

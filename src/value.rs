@@ -275,13 +275,20 @@ pub fn byte_array(bytes: &[u8]) -> RuntimeValue {
 }
 
 /// An Array of Strings made from `items`; NIL (and nothing leaked) when out of memory.
-pub fn string_array<T: AsRef<[u8]>>(items: &[T]) -> RuntimeValue {
-    let Some(bytes) = items.len().checked_mul(size_of::<RuntimeValue>()) else { return RuntimeValue::NIL };
-    let a = new_array(0, items.len(), bytes);
+pub fn string_array<I>(items: I) -> RuntimeValue
+where
+    I: IntoIterator,
+    I::Item: AsRef<[u8]>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let items = items.into_iter();
+    let len = items.len();
+    let Some(bytes) = len.checked_mul(size_of::<RuntimeValue>()) else { return RuntimeValue::NIL };
+    let a = new_array(0, len, bytes);
     if a.is_null() {
         return RuntimeValue::NIL;
     }
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.take(len).enumerate() {
         let s = string(item.as_ref());
         unsafe { (*a).data.add(i).write(s) };
         if s == RuntimeValue::NIL {

@@ -174,7 +174,7 @@ pub unsafe extern "C" fn syscall_dir_create(path: *const c_char, recursive: c_in
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_dir_list(path: *const c_char, count: *mut usize) -> *mut *mut c_char {
     let names = unsafe { c_text(path) }.and_then(fs::dir_list);
-    record(names.and_then(|n| pack_strings(&n, count))).unwrap_or(ptr::null_mut())
+    record(names.and_then(|n| pack_strings(n.iter(), count))).unwrap_or(ptr::null_mut())
 }
 
 /// A lock handle >= 0, or -errno (-EWOULDBLOCK when another holds the lock).
@@ -288,28 +288,29 @@ pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usi
 /// The program's arguments as a NULL-terminated array (one allocation, one free).
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
-    record(pack_strings(&env::args(), count)).unwrap_or(ptr::null_mut())
+    record(pack_strings(env::args().iter().map(Vec::as_slice), count)).unwrap_or(ptr::null_mut())
 }
 
 /// `items` as a NULL-terminated array of strings followed by the strings themselves,
 /// in one caller-owned buffer; the count goes to `*count` when given.
-fn pack_strings(items: &[Vec<u8>], count: *mut usize) -> Result<*mut *mut c_char> {
-    let table = (items.len() + 1) * size_of::<*mut c_char>();
-    let strings: usize = items.iter().map(|n| n.len() + 1).sum();
+fn pack_strings<'a>(items: impl ExactSizeIterator<Item = &'a [u8]> + Clone, count: *mut usize) -> Result<*mut *mut c_char> {
+    let len = items.len();
+    let table = (len + 1) * size_of::<*mut c_char>();
+    let strings: usize = items.clone().map(|n| n.len() + 1).sum();
     let base = buffer(table + strings)?;
     let slots = base.cast::<*mut c_char>();
     // SAFETY: `base` has room for the table and every string with its NUL.
     unsafe {
         let mut at = base.add(table);
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.take(len).enumerate() {
             ptr::copy_nonoverlapping(item.as_ptr(), at, item.len());
             at.add(item.len()).write(0);
             slots.add(i).write(at.cast());
             at = at.add(item.len() + 1);
         }
-        slots.add(items.len()).write(ptr::null_mut());
+        slots.add(len).write(ptr::null_mut());
         if !count.is_null() {
-            count.write(items.len());
+            count.write(len);
         }
     }
     Ok(slots)

@@ -100,7 +100,7 @@ pub unsafe extern "C" fn rt_dir_create(path: *const u8, len: u64, recursive: boo
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_dir_list(path: *const u8, len: u64) -> V {
     match record(unsafe { text(path, len) }.and_then(fs::dir_list)) {
-        Some(names) => value::string_array(&names),
+        Some(names) => value::string_array(names.iter()),
         None => V::NIL,
     }
 }
