@@ -113,6 +113,13 @@ pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe e
     ret
 }
 
+/// The return path of a signal handler: x86_64 requires one (`SA_RESTORER`); aarch64
+/// and riscv64 return through the vDSO's.
+#[unsafe(naked)]
+pub unsafe extern "C" fn signal_restorer() {
+    core::arch::naked_asm!("mov eax, 15", "syscall", "ud2") // rt_sigreturn
+}
+
 /// The vDSO's clock_gettime on this architecture: symbol name and version.
 pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__vdso_clock_gettime", b"LINUX_2.6");
 /// `e_machine` of this architecture's ELF files (EM_X86_64).

@@ -335,3 +335,28 @@ pub fn rt_sigprocmask(how: u32, set: Option<&kernel_sigset_t>, old: Option<&mut 
 pub unsafe fn mincore(addr: usize, len: usize, vec: *mut u8) -> Result<()> {
     ret_unit(unsafe { arch::syscall3(Sysno::mincore as usize, addr, len, vec as usize) })
 }
+
+/// Installs `handler` for `sig` with `flags` (SA_RESTART or not: the caller chooses),
+/// adding the architecture's signal return path where it needs one.
+///
+/// # Safety
+/// `handler` runs asynchronously on whatever thread takes the signal and must be
+/// async-signal-safe.
+pub unsafe fn set_signal_handler(sig: u32, handler: extern "C" fn(i32), flags: u32) -> Result<()> {
+    // SAFETY: plain integers and function pointers; all-zero is a valid empty action.
+    let mut act: kernel_sigaction = unsafe { core::mem::zeroed() };
+    act.sa_handler_kernel = Some(handler);
+    act.sa_flags = flags as _;
+    #[cfg(target_arch = "x86_64")]
+    {
+        act.sa_flags |= uapi::SA_RESTORER as core::ffi::c_ulong;
+        act.sa_restorer = Some(arch::signal_restorer);
+    }
+    unsafe { rt_sigaction(sig, Some(&act), None) }
+}
+
+/// Arms (or with zero values disarms) an interval timer; `which` is ITIMER_REAL for SIGALRM.
+pub fn setitimer(which: u32, new: &uapi::itimerval, old: Option<&mut uapi::itimerval>) -> Result<()> {
+    let o = old.map_or(0, |o| o as *mut uapi::itimerval as usize);
+    ret_unit(unsafe { arch::syscall3(Sysno::setitimer as usize, which as usize, new as *const uapi::itimerval as usize, o) })
+}

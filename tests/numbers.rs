@@ -26,7 +26,7 @@ fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
         mremap => MREMAP, copy_file_range => COPY_FILE_RANGE, clock_gettime => CLOCK_GETTIME,
         getrandom => GETRANDOM, prctl => PRCTL, rt_sigaction => RT_SIGACTION, kill => KILL,
         nanosleep => NANOSLEEP, exit_group => EXIT_GROUP, rt_sigprocmask => RT_SIGPROCMASK,
-        mincore => MINCORE;
+        mincore => MINCORE, setitimer => SETITIMER;
         newer than sc: close_range,
     }
     .to_vec()

@@ -488,3 +488,25 @@ fn bad_input_gives_failure_values() {
     assert_eq!(unsafe { rt_file_exists(b"x".as_ptr(), u64::MAX) }, V::FALSE);
     assert_eq!(syscall_last_errno(), libc::EINVAL);
 }
+
+#[test]
+fn children_see_only_stdio_whatever_is_open() {
+    let _s = serial();
+    let t = Tree::new();
+    // Locks held, files read and mapped, a listing taken, a descriptor opened by
+    // someone else without O_CLOEXEC.
+    let h1 = int(rt!(rt_file_lock(&t.p("l1"))));
+    let h2 = int(rt!(rt_file_lock(&t.p("l2"))));
+    assert!(h1 >= 0 && h2 >= 0);
+    drop(string(rt!(rt_file_read_text(&t.p("text")))));
+    drop(byte_array(rt!(rt_file_mmap_read_bytes(&t.p("big")))));
+    drop(strings(rt!(rt_dir_list(t.dir.path()))));
+    let leaky = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY) };
+    assert!(leaky > 2);
+    let (out, _, code) = run("sh", &["-c", "ls /proc/self/fd"]);
+    assert_eq!(code, 0);
+    // ls's own directory descriptor is the 3.
+    assert_eq!(String::from_utf8(out).unwrap(), "0\n1\n2\n3\n");
+    unsafe { libc::close(leaky) };
+    assert!(boolean(rt_file_unlock(h1)) && boolean(rt_file_unlock(h2)));
+}
