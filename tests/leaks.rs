@@ -41,14 +41,18 @@ fn live() -> isize {
     LIVE.with(Cell::get)
 }
 
-const N: usize = 10_000;
+/// 10 000, or FFI_SYSCALLS_LEAK_ITERATIONS (scripts/valgrind lowers it: under
+/// memcheck every call is ~50 times slower, and valgrind counts leaks itself).
+static N: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+    std::env::var("FFI_SYSCALLS_LEAK_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+});
 
 /// Runs `f` once to warm up (lazy statics such as the captured environment), then N
 /// times, and checks nothing was left behind.
 fn no_leak(what: &str, mut f: impl FnMut()) {
     f();
     let (fds, bytes) = (open_fds(), live());
-    for _ in 0..N {
+    for _ in 0..*N {
         f();
     }
     assert_eq!(open_fds(), fds, "{what}: descriptors");
@@ -135,7 +139,7 @@ fn process_run_leaks_nothing() {
     };
     run(c"sh", args.as_ptr());
     let (fds, bytes) = (open_fds(), live());
-    for i in 0..N {
+    for i in 0..*N {
         // Every call fails or succeeds the same way; a shell now and then for output.
         if i % 100 == 0 {
             run(c"sh", args.as_ptr());
@@ -206,7 +210,7 @@ fn rt_functions_leak_nothing() {
     let args = value::string_array(&[b"-c".as_slice(), b"echo hi; echo there >&2"]);
     let (fds, bytes_before) = (open_fds(), live());
     let none = value::string_array::<[&[u8]; 0]>([]);
-    for i in 0..N {
+    for i in 0..*N {
         if i % 100 == 0 {
             drop_v(unsafe { rt_process_run(b"sh".as_ptr(), 2, args) });
         }

@@ -627,3 +627,73 @@ fn close_range_matches_libc() {
     assert_eq!(sys::close_range(10, 5, 0).map(|_| 0), expected);
     assert_eq!(sys::close_range(lo, hi, 0x8000).map(|_| 0), lc(unsafe { libc::syscall(libc::SYS_close_range, lo, hi, 0x8000) }));
 }
+
+#[test]
+fn rt_sigprocmask_setitimer_mincore_match_libc() {
+    // Read the mask both ways; a bad `how` is EINVAL for both.
+    let mut ours = uapi::kernel_sigset_t { sig: [0] };
+    sys::rt_sigprocmask(uapi::SIG_BLOCK, None, Some(&mut ours)).unwrap();
+    let mut theirs: libc::sigset_t = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut theirs) }, 0);
+    for sig in 1..32 {
+        assert_eq!(ours.sig[0] >> (sig - 1) & 1 == 1, unsafe { libc::sigismember(&theirs, sig) } == 1, "{sig}");
+    }
+    let empty = uapi::kernel_sigset_t { sig: [0] };
+    let expected = lc(unsafe { libc::syscall(libc::SYS_rt_sigprocmask, 99, &empty as *const _, 0, 8) });
+    assert_eq!(expected, Err(Errno::EINVAL));
+    assert_eq!(sys::rt_sigprocmask(99, Some(&empty), None).map(|_| 0), expected);
+
+    // setitimer: disarming a timer is fine; an unknown timer is EINVAL.
+    let zero = uapi::timeval { tv_sec: 0, tv_usec: 0 };
+    let off = uapi::itimerval { it_interval: zero, it_value: zero };
+    assert_eq!(sys::setitimer(uapi::ITIMER_REAL, &off, None), Ok(()));
+    let loff = libc::itimerval { it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 }, it_value: libc::timeval { tv_sec: 0, tv_usec: 0 } };
+    let expected = lc(unsafe { libc::syscall(libc::SYS_setitimer, 77, &loff as *const _, 0) });
+    assert_eq!(expected, Err(Errno::EINVAL));
+    assert_eq!(sys::setitimer(77, &off, None).map(|_| 0), expected);
+
+    // mincore: a mapped page answers, an unmapped range is ENOMEM, unaligned EINVAL.
+    let page = unsafe { sys::mmap(0, 4096, uapi::PROT_READ, uapi::MAP_PRIVATE | uapi::MAP_ANONYMOUS, -1, 0) }.unwrap();
+    let mut vec = [0u8; 1];
+    assert_eq!(unsafe { sys::mincore(page as usize, 4096, vec.as_mut_ptr()) }, Ok(()));
+    unsafe { sys::munmap(page, 4096) }.unwrap();
+    let expected = lc(unsafe { libc::mincore(page.cast(), 4096, vec.as_mut_ptr()) } as i64);
+    assert_eq!(expected, Err(Errno::ENOMEM));
+    assert_eq!(unsafe { sys::mincore(page as usize, 4096, vec.as_mut_ptr()) }.map(|_| 0), expected);
+    assert_eq!(unsafe { sys::mincore(page as usize + 1, 4096, vec.as_mut_ptr()) }.map(|_| 0),
+               lc(unsafe { libc::mincore(page.add(1).cast(), 4096, vec.as_mut_ptr()) } as i64));
+}
+
+unsafe extern "C" fn child_exits_with_arg(arg: *mut u8) -> ! {
+    sys::exit_group(arg as usize as i32)
+}
+
+#[test]
+fn clone_run_on_its_own_stack() {
+    let mut stack = vec![0u8; 64 << 10];
+    let top = (stack.as_mut_ptr() as usize + stack.len()) & !15;
+    let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
+    let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_exits_with_arg, 42 as *mut u8) }.unwrap();
+    let mut status = 0;
+    assert_eq!(sys::wait4(pid as i32, &mut status, 0), Ok(pid as i32));
+    assert_eq!((libc::WIFEXITED(status), libc::WEXITSTATUS(status)), (true, 42));
+    // CLONE_THREAD needs CLONE_SIGHAND: EINVAL, as libc's raw clone says.
+    let bad = (uapi::CLONE_VM | uapi::CLONE_THREAD) as usize;
+    let expected = lc(unsafe { libc::syscall(libc::SYS_clone, bad, top, 0, 0, 0) });
+    assert_eq!(expected, Err(Errno::EINVAL));
+    assert_eq!(unsafe { sys::clone_run(bad, top as *mut u8, child_exits_with_arg, std::ptr::null_mut()) }, expected);
+}
+
+extern "C" fn ignore_signal(_: i32) {}
+
+#[test]
+fn set_signal_handler_installs_and_refuses_sigkill() {
+    assert_eq!(unsafe { sys::set_signal_handler(uapi::SIGKILL, ignore_signal, 0) }, Err(Errno::EINVAL));
+    assert_eq!(unsafe { sys::set_signal_handler(uapi::SIGURG, ignore_signal, uapi::SA_RESTART) }, Ok(()));
+    let mut theirs: libc::sigaction = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::sigaction(libc::SIGURG, std::ptr::null(), &mut theirs) }, 0);
+    assert_eq!(theirs.sa_sigaction, ignore_signal as usize);
+    assert_ne!(theirs.sa_flags & libc::SA_RESTART, 0);
+    // The handler really runs and returns (the restorer works).
+    assert_eq!(sys::kill(sys::getpid(), uapi::SIGURG), Ok(()));
+}
