@@ -1,27 +1,12 @@
 //! The crate's shape: asm only in arch/, no libc among the normal dependencies.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files_under(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 #[test]
 fn asm_lives_only_in_arch() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for d in ["src", "tests", "benches"] {
-        if root.join(d).is_dir() {
-            files_under(&root.join(d), &mut files);
-        }
-    }
+    let files = common::rust_files(&["src", "tests", "benches", "fuzz/fuzz_targets"]);
     assert!(!files.is_empty());
     let markers = ["asm!", "global_asm!", "naked_asm!"].map(|m| m.to_string());
     for f in files {

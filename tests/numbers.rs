@@ -2,8 +2,10 @@
 //! the `sc` crate and against the kernel UAPI header shipped for that architecture
 //! (linux-libc-dev natively, the libc6-dev-*-cross packages for the cross targets).
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use syscalls::Sysno;
 
 /// (our `Sysno`, its UAPI name, `sc`'s number or `None` for calls newer than `sc`'s
@@ -32,27 +34,10 @@ fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
     .to_vec()
 }
 
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn used_numbers_are_all_listed() {
-    let mut files = Vec::new();
-    for d in ["src", "arch"] {
-        rust_files(&crate_root().join(d), &mut files);
-    }
+    let files = common::rust_files(&["src", "arch"]);
     let mut in_sources = BTreeSet::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
