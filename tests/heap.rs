@@ -19,9 +19,10 @@ impl Rng {
     }
 }
 
-/// Whether `[p, p+len)` is mapped: msync fails with ENOMEM on an unmapped range.
+/// Whether `[p, p+len)` is mapped: mincore fails with ENOMEM on an unmapped range.
 fn mapped(p: *mut u8, len: usize) -> bool {
-    unsafe { libc::msync(p.cast(), len, libc::MS_ASYNC) == 0 }
+    let mut vec = vec![0u8; len.div_ceil(4096)];
+    unsafe { ffi_syscalls::sys::mincore(p as usize, len, vec.as_mut_ptr()) }.is_ok()
 }
 
 #[test]
