@@ -194,12 +194,16 @@ impl Names {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
-    fn push(&mut self, name: &[u8]) -> Result<()> {
-        self.bytes.try_reserve(name.len()).map_err(|_| Errno::ENOMEM)?;
-        self.ends.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
+    /// Room for the names of one getdents64 batch of `batch` bytes: no name is
+    /// longer than its record, and no record is shorter than 24 bytes.
+    fn reserve_batch(&mut self, batch: usize) -> Result<()> {
+        self.bytes.try_reserve(batch).map_err(|_| Errno::ENOMEM)?;
+        self.ends.try_reserve(batch / 24).map_err(|_| Errno::ENOMEM)
+    }
+
+    fn push(&mut self, name: &[u8]) {
         self.bytes.extend_from_slice(name);
         self.ends.push(self.bytes.len());
-        Ok(())
     }
 }
 
@@ -219,10 +223,11 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
         if n == 0 {
             return Ok(names);
         }
+        names.reserve_batch(n)?;
         // SAFETY: the kernel initialised the first `n` bytes.
         for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) }) {
             if name != b"." && name != b".." {
-                names.push(name)?;
+                names.push(name);
             }
         }
     }
