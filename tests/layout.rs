@@ -8,14 +8,11 @@ use std::path::Path;
 fn asm_lives_only_in_arch() {
     let files = common::rust_files(&["src", "tests", "benches", "fuzz/fuzz_targets"]);
     assert!(!files.is_empty());
-    let markers = ["asm!", "global_asm!", "naked_asm!"].map(|m| m.to_string());
+    // Spelled in pieces so that `git grep` for the macros finds only arch/.
+    let markers = ["", "global_", "naked_"].map(|prefix| format!("{prefix}asm{}", '!'));
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for m in &markers {
-            // This file names the markers in the array above.
-            if f.ends_with("layout.rs") {
-                continue;
-            }
             assert!(!text.contains(m.as_str()), "{m} in {f:?}");
         }
     }
