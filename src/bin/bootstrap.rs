@@ -201,11 +201,7 @@ fn cp(src: &[u8], dst: &[u8]) -> i32 {
         target.push(b'/');
         target.extend_from_slice(base);
     }
-    status(b"cp", src, rt!(rt_file_copy(src, dst_ptr(&target), target.len() as u64)))
-}
-
-fn dst_ptr(t: &[u8]) -> *const u8 {
-    t.as_ptr()
+    status(b"cp", src, rt!(rt_file_copy(src, target.as_ptr(), target.len() as u64)))
 }
 
 /// Like `LC_ALL=C ls -A1 DIR`: names sorted bytewise. A file lists as itself; a
@@ -324,16 +320,12 @@ impl Report {
     }
 }
 
-fn join(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
 fn selftest() -> i32 {
     let mut r = Report { failed: false };
     let pid = int(rt_getpid());
     let tmp_root = take_string(rt!(rt_env_get(b"TMPDIR"))).filter(|t| !t.is_empty()).unwrap_or(b"/tmp".to_vec());
-    let dir = join(&[&tmp_root, b"/bootstrap-selftest-", decimal(pid, &mut [0; 20])]);
-    let p = |name: &[u8]| join(&[&dir, b"/", name]);
+    let dir = [&tmp_root, &b"/bootstrap-selftest-"[..], decimal(pid, &mut [0; 20])].concat();
+    let p = |name: &[u8]| [&dir, &b"/"[..], name].concat();
     let (file, copy, nested, lockf) = (p(b"file"), p(b"copy"), p(b"a/b/c"), p(b"lock"));
 
     r.check(b"rt_getpid", pid > 0, b"");

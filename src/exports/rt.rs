@@ -190,6 +190,14 @@ pub extern "C" fn rt_hostname() -> V {
 fn print_to(fd: i32, ptr: *const u8, len: u64, newline: bool) -> V {
     // SAFETY: forwarded from the caller's contract.
     let r = unsafe { text(ptr, len) }.and_then(|t| {
+        // A short line and its newline go out in one write (one syscall, and not
+        // split by another writer); a long one in two.
+        let mut line = [0u8; 512];
+        if newline && t.len() < line.len() {
+            line[..t.len()].copy_from_slice(t);
+            line[t.len()] = b'\n';
+            return crate::io::write_all(fd, &line[..=t.len()]);
+        }
         crate::io::write_all(fd, t)?;
         if newline { crate::io::write_all(fd, b"\n") } else { Ok(()) }
     });
