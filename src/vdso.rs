@@ -28,7 +28,11 @@ const AT_SYSINFO_EHDR: usize = linux_raw_sys::auxvec::AT_SYSINFO_EHDR as usize;
 const PAGE: usize = 4096;
 
 /// Records the auxv the kernel put on the initial stack (bootstrap entry).
-pub fn set_auxv(auxv: *const usize) {
+///
+/// # Safety
+/// `auxv` must point at an AT_NULL-terminated auxiliary vector that lives as long
+/// as the program.
+pub unsafe fn set_auxv(auxv: *const usize) {
     AUXV.store(auxv.cast_mut(), Ordering::Relaxed);
 }
 
