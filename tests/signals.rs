@@ -116,7 +116,9 @@ fn main() {
     let quiet = everything(dir.path(), "quiet");
 
     unsafe { sys::set_signal_handler(uapi::SIGALRM, on_alarm, 0) }.unwrap();
-    timer(1000);
+    // Under valgrind every signal costs a thousand times more: 100 Hz there.
+    let valgrind = std::env::var_os("FFI_SYSCALLS_UNDER_VALGRIND").is_some();
+    timer(if valgrind { 10_000 } else { 1000 });
     let loud = everything(dir.path(), "loud");
     timer(0);
     let alarms = ALARMS.load(Ordering::Relaxed);
@@ -133,7 +135,7 @@ fn main() {
     check("dir_list", loud.list == quiet.list && loud.list.len() == 3000);
     check("process_run", loud.runs == quiet.runs && quiet.runs[0].code == 3 && quiet.runs[1].stdout.len() == 3_000_000);
     // The timer must really have been interrupting: at 1 kHz over the run above.
-    check("alarms delivered", alarms > 50);
+    check("alarms delivered", alarms > if valgrind { 5 } else { 50 });
     println!("({alarms} SIGALRM delivered)");
     println!("\ntest result: {}. {passed} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out\n", if failed == 0 { "ok" } else { "FAILED" });
     if failed > 0 {
