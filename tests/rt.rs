@@ -377,12 +377,16 @@ fn process_run_matches_command() {
         assert_eq!(items[2].as_int(), Some(-1));
         assert_eq!(syscall_last_errno(), libc::EINVAL);
     }
-    let mixed = [value::string(b"-c"), V::int(1)];
-    let arr = Owned(value::string_array(&[b"x"]));
-    unsafe { (*(arr.0.heap_ptr() as *mut value::ArrayObject)).data.write(mixed[1]) };
+    // An Array whose second element is an Int instead of a String.
+    let arr = Owned(value::string_array([b"-c".as_slice(), b"x"]));
+    unsafe {
+        let slot = (*(arr.0.heap_ptr() as *mut value::ArrayObject)).data.add(1);
+        value::free(slot.read());
+        slot.write(V::int(1));
+    }
     let t = Owned(unsafe { rt_process_run(b"true".as_ptr(), 4, arr.0) });
     assert_eq!(unsafe { t.0.as_tuple() }.unwrap()[2].as_int(), Some(-1));
-    unsafe { value::free(mixed[0]) };
+    assert_eq!(syscall_last_errno(), libc::EINVAL);
     // No zombie: every child was reaped.
     assert_eq!(unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) }, -1);
 }
