@@ -18,6 +18,7 @@ use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 static ARGC: AtomicUsize = AtomicUsize::new(0);
 static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The environment as `NAME=VALUE` entries; `None` until first used.
 static ENV: SpinLock<Option<Vec<Vec<u8>>>> = SpinLock::new(None);
@@ -33,6 +34,22 @@ pub extern "C" fn capture(argc: i32, argv: *const *const u8, envp: *const *const
     ARGC.store(argc.max(0) as usize, Ordering::Relaxed);
     ARGV.store(argv.cast_mut(), Ordering::Relaxed);
     ENVP.store(envp.cast_mut(), Ordering::Relaxed);
+}
+
+/// Records the auxiliary vector the kernel put above envp (bootstrap entry only:
+/// a program with its own libc asks the kernel instead, see `crate::vdso`).
+///
+/// # Safety
+/// `auxv` must point at an AT_NULL-terminated auxiliary vector that lives as long
+/// as the program.
+pub unsafe fn set_auxv(auxv: *const usize) {
+    AUXV.store(auxv.cast_mut(), Ordering::Relaxed);
+}
+
+/// The auxv recorded at entry: (key, value) word pairs ending with AT_NULL; null
+/// when there was no bootstrap entry.
+pub fn auxv() -> *const usize {
+    AUXV.load(Ordering::Relaxed)
 }
 
 /// The C strings of a null-terminated pointer array, copied (at most `limit`).

@@ -82,16 +82,14 @@ pub fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
 /// Room for one NUL-terminated path on the stack; see [`c_path`].
 pub type PathBuf = core::mem::MaybeUninit<[u8; PATH_MAX]>;
 
-/// `path` NUL-terminated in `buf`, for the `sys` functions. A path with an interior
-/// NUL is `EINVAL` (it would name another file); one the kernel could not take
-/// (PATH_MAX bytes or more) is `ENAMETOOLONG`, as the kernel itself answers. One
-/// non-generic function rather than a closure per caller: it is on every path call.
+/// `path` NUL-terminated in `buf`, for the `sys` functions. One the kernel could not
+/// take (PATH_MAX bytes or more) is `ENAMETOOLONG`, as the kernel itself answers; a
+/// path with an interior NUL (it would name another file) is left to `sys`, which
+/// refuses it with `EINVAL`, so the path is scanned once. One non-generic function
+/// rather than a closure per caller: it is on every path call.
 pub fn c_path<'a>(path: &[u8], buf: &'a mut PathBuf) -> Result<&'a [u8]> {
     if path.len() >= PATH_MAX {
         return Err(Errno::ENAMETOOLONG);
-    }
-    if path.contains(&0) {
-        return Err(Errno::EINVAL);
     }
     let dst = buf.as_mut_ptr().cast::<u8>();
     // SAFETY: `path.len() + 1 <= PATH_MAX` bytes are written, then exactly those are

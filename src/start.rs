@@ -7,7 +7,6 @@
 //! (build.rs adds them for this package's executables).
 
 use crate::sys;
-use core::sync::atomic::{AtomicPtr, Ordering};
 
 type InitFn = extern "C" fn(i32, *const *const u8, *const *const u8);
 
@@ -17,14 +16,6 @@ unsafe extern "C" {
     // Bounds of .init_array, from the linker's default script.
     static __init_array_start: [InitFn; 0];
     static __init_array_end: [InitFn; 0];
-}
-
-/// The auxiliary vector the kernel put above envp (pairs of words, AT_NULL last).
-static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
-
-/// The auxv pointer recorded at entry; null outside a bootstrap executable.
-pub fn auxv() -> *const usize {
-    AUXV.load(Ordering::Relaxed)
 }
 
 /// Called by `arch::program::_start` with the initial stack pointer.
@@ -40,8 +31,7 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
         while !(*p).is_null() {
             p = p.add(1);
         }
-        AUXV.store(p.add(1) as *mut usize, Ordering::Relaxed);
-        crate::vdso::set_auxv(p.add(1) as *const usize);
+        crate::env::set_auxv(p.add(1) as *const usize);
 
         // glibc's convention, which crate::env relies on: init functions get argc,
         // argv and envp.
@@ -91,7 +81,7 @@ fn decimal(mut n: u32, buf: &mut [u8; 20]) -> &[u8] {
 /// AT_HWCAP for LSE atomics from an `.init_array` constructor.
 #[unsafe(no_mangle)]
 pub extern "C" fn getauxval(key: u64) -> u64 {
-    let mut p = auxv();
+    let mut p = crate::env::auxv();
     if p.is_null() {
         return 0;
     }

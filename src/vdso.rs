@@ -2,7 +2,7 @@
 //! which reads the clock without entering the kernel.
 //!
 //! The vDSO is found through auxv `AT_SYSINFO_EHDR`: from the program entry in a
-//! bootstrap build ([`set_auxv`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
+//! bootstrap build ([`crate::env::auxv`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
 //! /proc/self/auxv. Its ELF image is checked (magic, 64-bit, little-endian, this
 //! architecture's machine: under qemu-user the auxv handed over can be the host's)
 //! and probed with `mincore` before it is read, the symbol is looked up through
@@ -12,7 +12,7 @@
 use crate::arch;
 use crate::sys::{self, uapi};
 use core::mem::size_of;
-use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use linux_raw_sys::elf::{Elf_Dyn, Elf_Ehdr, Elf_Phdr, Elf_Sym, Elf_Verdaux, Elf_Verdef};
 
 /// The vDSO's `clock_gettime`: 0 or -errno, like the raw system call.
@@ -21,20 +21,10 @@ pub type ClockGettime = unsafe extern "C" fn(clock: i32, ts: *mut uapi::__kernel
 const UNRESOLVED: usize = 0;
 const ABSENT: usize = 1;
 static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(UNRESOLVED);
-static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
 const AT_NULL: usize = 0;
 const AT_SYSINFO_EHDR: usize = linux_raw_sys::auxvec::AT_SYSINFO_EHDR as usize;
 const PAGE: usize = 4096;
-
-/// Records the auxv the kernel put on the initial stack (bootstrap entry).
-///
-/// # Safety
-/// `auxv` must point at an AT_NULL-terminated auxiliary vector that lives as long
-/// as the program.
-pub unsafe fn set_auxv(auxv: *const usize) {
-    AUXV.store(auxv.cast_mut(), Ordering::Relaxed);
-}
 
 /// The vDSO `clock_gettime`, resolved on first use; None means use the syscall.
 #[inline]
@@ -81,7 +71,7 @@ pub fn base() -> Option<usize> {
 
 /// AT_SYSINFO_EHDR from the first source that has one.
 fn sysinfo_ehdr() -> Option<usize> {
-    let from_entry = AUXV.load(Ordering::Relaxed);
+    let from_entry = crate::env::auxv();
     if !from_entry.is_null() {
         // SAFETY: the entry's auxv pointer is the kernel's, AT_NULL-terminated.
         return unsafe { find(from_entry, usize::MAX) };

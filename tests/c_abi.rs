@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Tree, bytes, errno_of, serial};
+use common::{Tree, bytes, check, errno_of, serial};
 use ffi_syscalls::exports::c::*;
 use std::ffi::{CStr, CString, c_char};
 use std::io;
@@ -44,16 +44,6 @@ fn take_list(p: *mut *mut c_char, count: usize) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-/// Compares a pointer-style result (None = NULL) with the oracle, errno included.
-fn check_ptr<T: PartialEq + std::fmt::Debug>(what: &str, ours: Option<T>, oracle: io::Result<T>) {
-    match oracle {
-        Ok(v) => assert_eq!(ours, Some(v), "{what}"),
-        Err(e) => {
-            assert_eq!(ours, None, "{what}: std said {e}");
-            assert_eq!(syscall_last_errno(), errno_of(&e), "{what}: std said {e}");
-        }
-    }
-}
 
 /// Compares an int-style result (>= 0 or -errno) with the oracle.
 fn check_int<T: PartialEq + std::fmt::Debug>(what: &str, ours: i64, oracle: io::Result<T>, value: impl Fn(i64) -> T) {
@@ -74,9 +64,9 @@ fn files_match_std() {
         let cp = c(&p);
         let what = format!("{p:?}");
         let mut len = 0;
-        check_ptr(&what, take(unsafe { syscall_file_read(cp.as_ptr(), &mut len) }, Some(len)), std::fs::read(&p));
+        check(&what, take(unsafe { syscall_file_read(cp.as_ptr(), &mut len) }, Some(len)), std::fs::read(&p));
         let mut len = 0;
-        check_ptr(&what, take(unsafe { syscall_file_mmap_read(cp.as_ptr(), &mut len) }, Some(len)), std::fs::read(&p));
+        check(&what, take(unsafe { syscall_file_mmap_read(cp.as_ptr(), &mut len) }, Some(len)), std::fs::read(&p));
         check_int(&what, unsafe { syscall_file_size(cp.as_ptr()) }, std::fs::metadata(&p).map(|m| m.len() as i64), |v| v);
         let mut secs = 0i64;
         let r = unsafe { syscall_file_modified_time(cp.as_ptr(), &mut secs) };
@@ -95,7 +85,7 @@ fn files_match_std() {
         }
         let mut count = 0;
         let oracle = std::fs::read_dir(&p).and_then(|d| d.map(|e| e.map(|e| bytes(Path::new(&e.file_name())).to_vec())).collect::<io::Result<Vec<_>>>());
-        check_ptr(&what, take_list(unsafe { syscall_dir_list(cp.as_ptr(), &mut count) }, count), oracle);
+        check(&what, take_list(unsafe { syscall_dir_list(cp.as_ptr(), &mut count) }, count), oracle);
     }
 }
 

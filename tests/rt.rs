@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Tree, bytes, errno_of, serial};
+use common::{Tree, bytes, check, errno_of, serial};
 use ffi_syscalls::exports::c::syscall_last_errno;
 use ffi_syscalls::exports::rt::*;
 use ffi_syscalls::value::{self, RuntimeValue as V};
@@ -53,16 +53,6 @@ fn boolean(v: V) -> bool {
     v.as_bool().expect("TRUE or FALSE")
 }
 
-/// The result the rt function must give, from the std result, plus the errno.
-fn check<T: PartialEq + std::fmt::Debug>(what: &str, ours: Option<T>, oracle: io::Result<T>) {
-    match oracle {
-        Ok(v) => assert_eq!(ours, Some(v), "{what}"),
-        Err(e) => {
-            assert_eq!(ours, None, "{what}: std failed with {e}");
-            assert_eq!(syscall_last_errno(), errno_of(&e), "{what}: std said {e}");
-        }
-    }
-}
 
 fn arg(p: &Path) -> (*const u8, u64) {
     let b = bytes(p);

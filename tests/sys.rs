@@ -696,7 +696,7 @@ fn set_signal_handler_installs_and_refuses_sigkill() {
     assert_eq!(unsafe { sys::set_signal_handler(uapi::SIGURG, ignore_signal, uapi::SA_RESTART) }, Ok(()));
     let mut theirs: libc::sigaction = unsafe { std::mem::zeroed() };
     assert_eq!(unsafe { libc::sigaction(libc::SIGURG, std::ptr::null(), &mut theirs) }, 0);
-    assert_eq!(theirs.sa_sigaction, ignore_signal as usize);
+    assert_eq!(theirs.sa_sigaction, ignore_signal as *const () as usize);
     assert_ne!(theirs.sa_flags & libc::SA_RESTART, 0);
     // The handler really runs and returns (the restorer works).
     assert_eq!(sys::kill(sys::getpid(), uapi::SIGURG), Ok(()));

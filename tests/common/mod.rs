@@ -16,6 +16,19 @@ pub fn errno_of(e: &io::Error) -> i32 {
     })
 }
 
+/// A failure-valued result (None) beside the std oracle's: equal values, or both
+/// failed and the recorded errno is the one std reports.
+pub fn check<T: PartialEq + std::fmt::Debug>(what: &str, ours: Option<T>, oracle: io::Result<T>) {
+    match oracle {
+        Ok(v) => assert_eq!(ours, Some(v), "{what}"),
+        Err(e) => {
+            assert_eq!(ours, None, "{what}: std failed with {e}");
+            let recorded = ffi_syscalls::exports::c::syscall_last_errno();
+            assert_eq!(recorded, errno_of(&e), "{what}: std said {e}");
+        }
+    }
+}
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Held by every test in a binary that checks the process-wide last errno.
