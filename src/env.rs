@@ -70,7 +70,15 @@ fn copy_c_strings(list: *const *const u8, limit: usize) -> Vec<Vec<u8>> {
     out
 }
 
+/// A NUL-separated /proc file as its pieces (never needed in a bootstrap build:
+/// its entry always records argv and envp).
+#[cfg(feature = "bootstrap")]
+fn proc_list(_path: &[u8]) -> Vec<Vec<u8>> {
+    Vec::new()
+}
+
 /// A NUL-separated /proc file as its pieces.
+#[cfg(not(feature = "bootstrap"))]
 fn proc_list(path: &[u8]) -> Vec<Vec<u8>> {
     let data = crate::fs::read(path).unwrap_or_default();
     data.split(|&c| c == 0).filter(|s| !s.is_empty()).map(<[u8]>::to_vec).collect()
@@ -138,6 +146,19 @@ pub fn remove(name: &[u8]) -> Result<()> {
 /// A copy of the whole environment as `NAME=VALUE` entries.
 pub fn entries() -> Vec<Vec<u8>> {
     with_env(|env| env.clone())
+}
+
+/// The whole environment as NUL-terminated `NAME=VALUE` strings in one buffer (for
+/// `execve`; no entry holds a NUL: `set` refuses one, the start-up ones are C strings).
+pub(crate) fn c_entries() -> Vec<u8> {
+    with_env(|env| {
+        let mut out = Vec::new();
+        for e in env.iter() {
+            out.extend_from_slice(e);
+            out.push(0);
+        }
+        out
+    })
 }
 
 /// `std::env::current_dir`: the kernel's answer, so a deleted directory is `ENOENT`.

@@ -14,60 +14,45 @@ pub struct Output {
     pub code: i32,
 }
 
-/// NUL-terminated strings in one buffer plus the null-terminated pointer array that
-/// `execve` takes. Built before the child exists, so the child only reads memory.
-struct CStrings {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl CStrings {
-    fn new() -> Self {
-        CStrings { bytes: Vec::new(), ends: Vec::new() }
-    }
-
-    fn push(&mut self, parts: &[&[u8]]) -> Result<()> {
-        for part in parts {
-            if part.contains(&0) {
-                return Err(Errno::EINVAL);
-            }
-            self.bytes.extend_from_slice(part);
+/// Appends `parts` as one NUL-terminated string; a NUL inside is `EINVAL`.
+fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
+    for part in parts {
+        if part.contains(&0) {
+            return Err(Errno::EINVAL);
         }
-        self.bytes.push(0);
-        self.ends.push(self.bytes.len());
-        Ok(())
+        buf.extend_from_slice(part);
     }
-
-    fn get(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Pointers into `bytes`, then null; valid while `self` is neither moved nor changed.
-    fn pointers(&self) -> Vec<*const u8> {
-        let mut ptrs: Vec<*const u8> = (0..self.len()).map(|i| self.get(i).as_ptr()).collect();
-        ptrs.push(core::ptr::null());
-        ptrs
-    }
+    buf.push(0);
+    Ok(())
 }
 
-/// The executables to try, in order, like `execvp`: `cmd` itself when it holds a
-/// `/`, else `dir/cmd` for each `PATH` entry (an empty entry is the current
-/// directory; an unset `PATH` is "/bin:/usr/bin", glibc's default).
-fn candidates(cmd: &[u8]) -> Result<CStrings> {
-    let mut out = CStrings::new();
+/// Appends a pointer to each NUL-terminated string in `strings`, then null: the
+/// array `execve` takes, valid while `strings` is neither moved nor changed.
+fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8]) {
+    let mut start = 0;
+    for (i, &c) in strings.iter().enumerate() {
+        if c == 0 {
+            out.push(strings[start..].as_ptr());
+            start = i + 1;
+        }
+    }
+    out.push(core::ptr::null());
+}
+
+/// The executables to try, in order, like `execvp`, as NUL-terminated strings:
+/// `cmd` itself when it holds a `/`, else `dir/cmd` for each `PATH` entry (an empty
+/// entry is the current directory; an unset `PATH` is "/bin:/usr/bin", glibc's
+/// default).
+fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
     if cmd.contains(&b'/') {
-        out.push(&[cmd])?;
+        push_c_string(&mut out, &[cmd])?;
         return Ok(out);
     }
     let path = crate::env::get(b"PATH")?.unwrap_or_else(|| b"/bin:/usr/bin".to_vec());
     for dir in path.split(|&c| c == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-        out.push(&[dir, b"/", cmd])?;
+        push_c_string(&mut out, &[dir, b"/", cmd])?;
     }
     Ok(out)
 }
@@ -82,16 +67,17 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
         return Err(Errno::ENOENT);
     }
     let paths = candidates(cmd)?;
-    let mut argv = CStrings::new();
-    argv.push(&[cmd])?;
+    let mut argv = Vec::new();
+    push_c_string(&mut argv, &[cmd])?;
     for arg in args {
-        argv.push(&[arg])?;
+        push_c_string(&mut argv, &[arg])?;
     }
-    let mut envp = CStrings::new();
-    for entry in crate::env::entries() {
-        envp.push(&[&entry])?;
-    }
-    let (argv_ptrs, envp_ptrs) = (argv.pointers(), envp.pointers());
+    let envp = crate::env::c_entries();
+    // argv's pointers, null, envp's pointers, null.
+    let mut pointers = Vec::new();
+    push_pointers(&mut pointers, &argv);
+    let envp_at = pointers.len();
+    push_pointers(&mut pointers, &envp);
 
     let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
     let (out_r, out_w) = pipe()?;
@@ -108,8 +94,8 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     let all = uapi::kernel_sigset_t { sig: [!0] };
     let mut child = Child {
         paths: &paths,
-        argv: argv_ptrs.as_ptr(),
-        envp: envp_ptrs.as_ptr(),
+        argv: pointers.as_ptr(),
+        envp: pointers[envp_at..].as_ptr(),
         stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
         status: status_w.raw(),
         mask: uapi::kernel_sigset_t { sig: [0] },
@@ -152,7 +138,8 @@ const CHILD_STACK: usize = 64 * 1024;
 
 /// What the child needs, prepared by the parent.
 struct Child<'a> {
-    paths: &'a CStrings,
+    /// NUL-terminated candidate paths, one after another.
+    paths: &'a [u8],
     argv: *const *const u8,
     envp: *const *const u8,
     stdio: [RawFd; 3],
@@ -192,7 +179,7 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// The child's side: stdio in place, everything else close-on-exec, then each
 /// candidate in turn. Returns only if every `execve` failed, with execvp's choice
 /// of errno: EACCES if any candidate was found but not executable.
-fn exec_child(paths: &CStrings, argv: *const *const u8, envp: *const *const u8, stdio: [RawFd; 3]) -> Errno {
+fn exec_child(paths: &[u8], argv: *const *const u8, envp: *const *const u8, stdio: [RawFd; 3]) -> Errno {
     for (target, fd) in stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
         if let Err(e) = sys::dup3(fd, target as RawFd, 0) {
@@ -202,9 +189,10 @@ fn exec_child(paths: &CStrings, argv: *const *const u8, envp: *const *const u8, 
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
     let _ = sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC);
     let mut denied = false;
-    for i in 0..paths.len() {
+    // Each piece keeps its NUL (split_inclusive): execve's path is a C string.
+    for path in paths.split_inclusive(|&c| c == 0) {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
-        match unsafe { sys::execve(paths.get(i), argv, envp) } {
+        match unsafe { sys::execve(path, argv, envp) } {
             Errno::EACCES => denied = true,
             Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT | Errno::ENAMETOOLONG => {}
             other => return other,

@@ -76,6 +76,18 @@ fn sysinfo_ehdr() -> Option<usize> {
         // SAFETY: the entry's auxv pointer is the kernel's, AT_NULL-terminated.
         return unsafe { find(from_entry, usize::MAX) };
     }
+    auxv_from_kernel()
+}
+
+/// In a bootstrap build our own entry always records the auxv: nothing to ask.
+#[cfg(feature = "bootstrap")]
+fn auxv_from_kernel() -> Option<usize> {
+    None
+}
+
+/// A program with its own libc asks the kernel: PR_GET_AUXV, else /proc/self/auxv.
+#[cfg(not(feature = "bootstrap"))]
+fn auxv_from_kernel() -> Option<usize> {
     let mut auxv = [0usize; 128];
     // SAFETY: PR_GET_AUXV writes at most the given length into the buffer.
     let got = unsafe {

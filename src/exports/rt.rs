@@ -16,6 +16,7 @@ use alloc::vec::Vec;
 ///
 /// # Safety
 /// A non-null `ptr` must be valid for `len` bytes for the duration of the call.
+#[inline(never)]
 unsafe fn text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
     let len = usize::try_from(len).map_err(|_| Errno::EINVAL)?;
     if len > isize::MAX as usize {
