@@ -384,7 +384,8 @@ fn selftest() -> i32 {
     all &= check(b"rt_env_set", t(rt!(rt_env_set(b"BOOTSTRAP_SELFTEST", b"42".as_ptr(), 2))), b"");
     all &= check(b"rt_env_get", is_string(rt!(rt_env_get(b"BOOTSTRAP_SELFTEST")), b"42")
         && rt!(rt_env_get(b"BOOTSTRAP_SELFTEST_UNSET")) == V::NIL, b"");
-    all &= check(b"rt_process_run", run_checks(&file), b"");
+    let (ran, child) = run_checks(&file);
+    all &= check(b"rt_process_run", ran, child);
     let cpus = int(rt_system_cpu_count());
     all &= check(b"rt_system_cpu_count", cpus >= 1, decimal(cpus, &mut [0; 20]));
     let host = rt_hostname();
@@ -422,7 +423,7 @@ fn selftest() -> i32 {
 /// stderr and exit 1 to check; `env NAME`: the environment it was given), so the
 /// selftest needs nothing from the system. Where the kernel can not start it (a
 /// foreign architecture under qemu-user without binfmt_misc), `sh` plays the child.
-fn run_checks(file: &[u8]) -> bool {
+fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
     let run = |prog: &[u8], argv: &[&[u8]], out: &[u8], err_start: &[u8], code: i64| {
         let argv = value::string_array(argv);
         let t = rt!(rt_process_run(prog, argv));
@@ -438,11 +439,13 @@ fn run_checks(file: &[u8]) -> bool {
     };
     let hello = b"hello, bootstrap";
     let native = run(b"/proc/self/exe", &[b"env", b"BOOTSTRAP_SELFTEST"], b"42\n", b"", 0);
-    let ran = if native {
-        run(b"/proc/self/exe", &[b"cat", file, b"/nonexistent"], hello, b"bootstrap: cat: /nonexistent: ENOENT\n", 1)
+    let (ran, child): (bool, &[u8]) = if native {
+        let cat = run(b"/proc/self/exe", &[b"cat", file, b"/nonexistent"], hello, b"bootstrap: cat: /nonexistent: ENOENT\n", 1);
+        (cat, b"child: /proc/self/exe")
     } else {
-        run(b"sh", &[b"-c", b"printf \"$BOOTSTRAP_SELFTEST\"; cat \"$0\"; exit 3", file], b"42hello, bootstrap", b"", 3)
+        let script = b"printf \"$BOOTSTRAP_SELFTEST\"; cat \"$0\"; exit 3";
+        (run(b"sh", &[b"-c", script, file], b"42hello, bootstrap", b"", 3), b"child: sh")
     };
     let missing = run(b"/nonexistent/command", &[], b"", b"", -1) && syscall_last_errno() == 2;
-    ran && missing
+    (ran && missing, child)
 }
