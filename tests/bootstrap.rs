@@ -133,6 +133,24 @@ fn selftest_passes() {
     assert_eq!(out.lines().filter(|l| l.starts_with("rt_") && l.contains(" ok")).count(), 27, "{out}");
 }
 
+/// Peak RSS as `/usr/bin/time -v` reports it (ru_maxrss: the selftest, the children it
+/// runs, and time's own pages before exec) stays within 1 MiB. Native only: under
+/// qemu-user the figure would be qemu's.
+#[test]
+fn selftest_peak_rss_within_1_mib() {
+    if !runner().is_empty() {
+        eprintln!("skipped: under qemu-user the peak RSS is qemu's");
+        return;
+    }
+    let o = Command::new("/usr/bin/time").args(["-f", "max-rss %M"]).arg(exe()).arg("selftest").output().unwrap();
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let kb: u64 = stderr.lines().find_map(|l| l.strip_prefix("max-rss ")).unwrap().trim().parse().unwrap();
+    eprintln!("selftest max RSS: {kb} kB");
+    assert!(kb <= 1024, "{kb} kB");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("rt_process_run ok child: /proc/self/exe"));
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for args in [&[][..], &["frobnicate"], &["cat"], &["size"], &["size", "a", "b"], &["mkdir", "-x", "d"]] {
