@@ -143,11 +143,6 @@ pub fn remove(name: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// A copy of the whole environment as `NAME=VALUE` entries.
-pub fn entries() -> Vec<Vec<u8>> {
-    with_env(|env| env.clone())
-}
-
 /// The whole environment as NUL-terminated `NAME=VALUE` strings in one buffer (for
 /// `execve`; no entry holds a NUL: `set` refuses one, the start-up ones are C strings).
 pub(crate) fn c_entries() -> Vec<u8> {

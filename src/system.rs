@@ -27,6 +27,7 @@ pub fn hostname() -> Result<Vec<u8>> {
     // SAFETY: plain bytes; all-zero is valid.
     let mut uts: linux_raw_sys::system::new_utsname = unsafe { core::mem::zeroed() };
     sys::uname(&mut uts)?;
+    #[allow(clippy::unnecessary_cast)] // c_char is i8 on x86_64, u8 on aarch64 and riscv64
     let name = uts.nodename.map(|c| c as u8);
     let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());
     Ok(name[..len].to_vec())

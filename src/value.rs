@@ -304,7 +304,7 @@ where
 /// A Tuple of `items`, which it then owns; NIL when out of memory, and then the
 /// items are freed, so the caller never has to.
 pub fn tuple(items: &[RuntimeValue]) -> RuntimeValue {
-    let size = size_of::<TupleObject>() + items.len() * size_of::<RuntimeValue>();
+    let size = size_of::<TupleObject>() + size_of_val(items);
     let t = new_object(TYPE_TUPLE, 0, size) as *mut TupleObject;
     if t.is_null() {
         for &item in items {

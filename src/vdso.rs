@@ -132,7 +132,7 @@ fn mapped(addr: usize, len: usize) -> bool {
 
 /// A readable ELF header of this architecture at `base`.
 fn looks_like_vdso(base: usize) -> bool {
-    if base % size_of::<usize>() != 0 || !mapped(base, size_of::<Elf_Ehdr>()) {
+    if !base.is_multiple_of(size_of::<usize>()) || !mapped(base, size_of::<Elf_Ehdr>()) {
         return false;
     }
     // SAFETY: mapped and aligned, checked just above.

@@ -287,7 +287,7 @@ fn uname_matches_libc() {
     sys::uname(&mut ours).unwrap();
     let mut theirs: libc::utsname = unsafe { std::mem::zeroed() };
     assert_eq!(unsafe { libc::uname(&mut theirs) }, 0);
-    let field = |f: &[std::ffi::c_char]| f.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect::<Vec<u8>>();
+    let field = |f: &[std::ffi::c_char]| f.iter().take_while(|&&c| c != 0).map(|&c| c.to_ne_bytes()[0]).collect::<Vec<u8>>();
     assert_eq!(field(&ours.nodename), field(&theirs.nodename));
     assert_eq!(field(&ours.machine), field(&theirs.machine));
     assert_eq!(field(&ours.release), field(&theirs.release));
@@ -459,8 +459,10 @@ fn mmap_munmap_mremap_match_libc() {
     assert_eq!(expected, libc::MAP_FAILED);
     let errno = Errno::new(std::io::Error::last_os_error().raw_os_error().unwrap());
     assert_eq!(unsafe { sys::mmap(0, 0, prot, flags, -1, 0) }, Err(errno));
-    let expected = lc(unsafe { libc::munmap(1 as *mut _, 4096) } as i64).map(drop);
-    assert_eq!(unsafe { sys::munmap(1 as *mut u8, 4096) }, expected);
+    #[allow(clippy::manual_dangling_ptr)] // address 1 for being unaligned, not dangling
+    let (unaligned_c, unaligned) = (1 as *mut libc::c_void, 1 as *mut u8);
+    let expected = lc(unsafe { libc::munmap(unaligned_c, 4096) } as i64).map(drop);
+    assert_eq!(unsafe { sys::munmap(unaligned, 4096) }, expected);
     assert_eq!(expected, Err(Errno::EINVAL));
     assert_eq!(unsafe { sys::mremap(4096 as *mut u8, 4096, 8192, 0x80, 0) }, Err(Errno::EINVAL));
     // A file mapping of a directory descriptor.

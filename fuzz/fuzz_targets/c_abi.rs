@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let mut len = 0usize;
     unsafe {
         match op % 16 {
-            0 => drop(syscall_file_exists(a)),
+            0 => _ = syscall_file_exists(a),
             1 => {
                 let p = syscall_file_read(a, &mut len);
                 if !p.is_null() {
@@ -38,34 +38,34 @@ fuzz_target!(|data: &[u8]| {
                 }
                 free(p);
             }
-            2 => drop(syscall_file_write(a, content.as_ptr(), content.len())),
-            3 => drop(syscall_file_append(a, content.as_ptr(), content.len())),
-            4 => drop(syscall_file_delete(a)),
-            5 => drop(syscall_file_size(a)),
+            2 => _ = syscall_file_write(a, content.as_ptr(), content.len()),
+            3 => _ = syscall_file_append(a, content.as_ptr(), content.len()),
+            4 => _ = syscall_file_delete(a),
+            5 => _ = syscall_file_size(a),
             6 => {
                 let mut s = 0;
-                drop(syscall_file_modified_time(a, &mut s));
+                let _ = syscall_file_modified_time(a, &mut s);
             }
-            7 => drop(syscall_file_copy(a, b)),
-            8 => drop(syscall_dir_create(a, i32::from(op & 0x80 != 0))),
+            7 => _ = syscall_file_copy(a, b),
+            8 => _ = syscall_dir_create(a, i32::from(op & 0x80 != 0)),
             9 => free(syscall_dir_list(a, &mut len).cast()),
             10 => {
                 let h = syscall_file_lock(a);
                 if h >= 0 {
                     assert_eq!(syscall_file_unlock(h), 0);
                 }
-                drop(syscall_file_unlock(i32::from(op)));
+                let _ = syscall_file_unlock(i32::from(op));
             }
             11 => free(syscall_file_mmap_read(a, null_mut())),
             12 => free(syscall_env_get(c(content).as_ptr())),
             13 => {
                 let name = c(content);
                 if !name.as_bytes().starts_with(b"PATH") {
-                    drop(syscall_env_set(name.as_ptr(), name.as_ptr()));
+                    let _ = syscall_env_set(name.as_ptr(), name.as_ptr());
                 }
             }
-            14 => drop(syscall_file_read(std::ptr::null(), &mut len)),
-            _ => drop(syscall_write_all(-1, content.as_ptr(), content.len())),
+            14 => _ = syscall_file_read(std::ptr::null(), &mut len),
+            _ => _ = syscall_write_all(-1, content.as_ptr(), content.len()),
         }
     }
 });

@@ -28,7 +28,7 @@ fn build(f: &mut Fields, depth: u32) -> V {
         _ => {
             // An Array: of strings only, or of anything.
             let n = usize::from(f.byte() % 6);
-            if depth == 0 || f.byte() % 2 == 0 {
+            if depth == 0 || f.byte().is_multiple_of(2) {
                 let items: Vec<&[u8]> = (0..n).map(|_| f.field()).collect();
                 value::string_array(items)
             } else {

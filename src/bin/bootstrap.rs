@@ -29,7 +29,7 @@ commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE..
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
     let args = rt_get_args();
     // SAFETY: rt_get_args returns an Array of Strings that lives until exit.
-    let args: Vec<&[u8]> = unsafe { args.as_array() }.unwrap_or(&[]).iter().map(|a| bytes(*a)).collect();
+    let args: Vec<&[u8]> = unsafe { args.as_array() }.unwrap_or(&[]).iter().map(bytes).collect();
     let code = match args.get(1..) {
         Some([cmd, rest @ ..]) => command(cmd, rest),
         _ => None,
@@ -93,7 +93,7 @@ fn decimal(mut n: i64, buf: &mut [u8; 20]) -> &[u8] {
         i -= 1;
         buf[i] = b'0' + (n % 10).unsigned_abs() as u8;
         n /= 10;
-        if n == 0 || i == 1 {
+        if n == 0 {
             break;
         }
     }
@@ -106,8 +106,10 @@ fn decimal(mut n: i64, buf: &mut [u8; 20]) -> &[u8] {
 
 // ---- values ---------------------------------------------------------------------
 
-/// A String's bytes (empty for anything else). The value must outlive the slice.
-fn bytes<'a>(v: V) -> &'a [u8] {
+/// A String's bytes (empty for anything else), borrowed for as long as `v` is: the
+/// value is freed only after the last use of its bytes.
+fn bytes(v: &V) -> &[u8] {
+    // SAFETY: every String here comes from an rt_* function and is still live.
     unsafe { v.as_bytes() }.unwrap_or(b"")
 }
 
@@ -184,7 +186,7 @@ fn string_line(cmd: &[u8], what: &[u8], v: V) -> i32 {
     if v == V::NIL {
         return fail(cmd, what);
     }
-    println_or_fail(cmd, bytes(v))
+    println_or_fail(cmd, bytes(&v))
 }
 
 fn int_line(cmd: &[u8], what: &[u8], v: V) -> i32 {
@@ -227,8 +229,8 @@ fn cp(src: &[u8], dst: &[u8]) -> i32 {
 }
 
 /// The names of a `rt_dir_list` result, sorted bytewise (empty for NIL).
-fn sorted_names(listing: V) -> Vec<&'static [u8]> {
-    let mut names: Vec<&[u8]> = unsafe { listing.as_array() }.unwrap_or(&[]).iter().map(|s| bytes(*s)).collect();
+fn sorted_names(listing: &V) -> Vec<&[u8]> {
+    let mut names: Vec<&[u8]> = unsafe { listing.as_array() }.unwrap_or(&[]).iter().map(bytes).collect();
     heapsort(&mut names);
     names
 }
@@ -245,7 +247,7 @@ fn ls(dir: &[u8]) -> i32 {
         return 2;
     }
     let mut out = Vec::new();
-    for n in sorted_names(v) {
+    for n in sorted_names(&v) {
         out.extend_from_slice(n);
         out.push(b'\n');
     }
@@ -291,8 +293,8 @@ fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
     let _ = rt!(rt_env_get(b""));
     let t = rt!(rt_process_run(prog, argv));
     let [out, err, code] = unsafe { t.as_tuple() }.unwrap_or(&[]) else { return fail(b"run", prog) };
-    let ok = print(bytes(*out));
-    eprint(bytes(*err));
+    let ok = print(bytes(out));
+    eprint(bytes(err));
     let e = syscall_last_errno();
     let code = match int(*code) {
         -1 if e != 22 => {
@@ -342,7 +344,7 @@ fn selftest() -> i32 {
     let pid_text = decimal(pid, &mut [0; 20]).to_vec();
     let tmp = match rt!(rt_env_get(b"TMPDIR")) {
         V::NIL => b"/tmp".to_vec(),
-        v => bytes(v).to_vec(),
+        v => bytes(&v).to_vec(),
     };
     let dir = join(&tmp, b"/bootstrap-selftest-", &pid_text);
     let p = |name: &[u8]| join(&dir, b"/", name);
@@ -372,13 +374,13 @@ fn selftest() -> i32 {
     unsafe { value::free(stat) };
     all &= check(b"rt_file_mmap_read_bytes", stat_pid, b"/proc/self/stat");
     let listing = rt!(rt_dir_list(&dir));
-    all &= check(b"rt_dir_list", sorted_names(listing) == [b"a".as_slice(), b"copy", b"file"], b"");
+    all &= check(b"rt_dir_list", sorted_names(&listing) == [b"a".as_slice(), b"copy", b"file"], b"");
     unsafe { value::free(listing) };
     let h = int(rt!(rt_file_lock(&lockf)));
     all &= check(b"rt_file_lock", h >= 0 && int(rt!(rt_file_lock(&lockf))) == -1, b"");
     all &= check(b"rt_file_unlock", t(rt_file_unlock(h)) && !t(rt_file_unlock(h)), b"");
     for (name, v) in [(&b"rt_env_cwd"[..], rt_env_cwd()), (b"rt_env_home", rt_env_home())] {
-        all &= check(name, bytes(v).first() == Some(&b'/'), bytes(v));
+        all &= check(name, bytes(&v).first() == Some(&b'/'), bytes(&v));
         unsafe { value::free(v) };
     }
     all &= check(b"rt_env_set", t(rt!(rt_env_set(b"BOOTSTRAP_SELFTEST", b"42".as_ptr(), 2))), b"");
@@ -390,13 +392,13 @@ fn selftest() -> i32 {
     all &= check(b"rt_system_cpu_count", cpus >= 1, decimal(cpus, &mut [0; 20]));
     let host = rt_hostname();
     let proc_host = rt!(rt_file_read_text(b"/proc/sys/kernel/hostname"));
-    all &= check(b"rt_hostname", !bytes(host).is_empty() && bytes(proc_host).strip_suffix(b"\n") == Some(bytes(host)), bytes(host));
+    all &= check(b"rt_hostname", !bytes(&host).is_empty() && bytes(&proc_host).strip_suffix(b"\n") == Some(bytes(&host)), bytes(&host));
     unsafe {
         value::free(host);
         value::free(proc_host);
     }
     let args = rt_get_args();
-    let arg1 = unsafe { args.as_array() }.and_then(|a| a.get(1)).map(|s| bytes(*s)) == Some(b"selftest");
+    let arg1 = unsafe { args.as_array() }.and_then(|a| a.get(1)).map(bytes) == Some(b"selftest");
     unsafe { value::free(args) };
     all &= check(b"rt_get_args", arg1, b"");
     all &= check(b"rt_print_str", t(unsafe { rt_print_str(b"".as_ptr(), 0) }) && t(unsafe { rt_eprint_str(b"".as_ptr(), 0) }), b"");
@@ -410,7 +412,7 @@ fn selftest() -> i32 {
     all &= check(b"rt_file_delete/rt_file_remove", removed && !t(rt!(rt_file_exists(&dir))), b"");
     // Peak memory of this process, as the kernel counts it.
     let status = rt!(rt_file_read_text(b"/proc/self/status"));
-    let hwm = bytes(status).split(|&c| c == b'\n').find(|l| l.starts_with(b"VmHWM:")).unwrap_or(b"VmHWM: ?");
+    let hwm = bytes(&status).split(|&c| c == b'\n').find(|l| l.starts_with(b"VmHWM:")).unwrap_or(b"VmHWM: ?");
     check(b"peak-rss", true, hwm);
     unsafe { value::free(status) };
     let verdict: &[u8] = if all { b"selftest passed" } else { b"selftest FAILED" };
@@ -428,7 +430,7 @@ fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
         let argv = value::string_array(argv);
         let t = rt!(rt_process_run(prog, argv));
         let same = match unsafe { t.as_tuple() } {
-            Some([o, e, c]) => bytes(*o) == out && bytes(*e).starts_with(err_start) && c.as_int() == Some(code),
+            Some([o, e, c]) => bytes(o) == out && bytes(e).starts_with(err_start) && c.as_int() == Some(code),
             _ => false,
         };
         unsafe {

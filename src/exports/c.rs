@@ -1,9 +1,15 @@
 //! The plain C interface, `syscall_*` (declared in include/ffi_syscalls.h).
 //!
 //! Strings in are NUL-terminated; a null pointer is `EFAULT`. Integer results are
-//! >= 0 on success and `-errno` on failure; pointer results are NULL on failure.
-//! Every failure also records its errno for `syscall_last_errno()`. Returned
+//! zero or more on success and `-errno` on failure; pointer results are NULL on
+//! failure. Every failure also records its errno for `syscall_last_errno()`. Returned
 //! buffers are NUL-terminated, owned by the caller and released with `syscall_free`.
+//!
+//! # Safety
+//! One contract for every `unsafe` function here: each non-null string pointer
+//! points at a NUL-terminated string, each non-null buffer pointer is valid for the
+//! length given with it, for the duration of the call.
+#![allow(clippy::missing_safety_doc)] // the module's one contract, above
 
 use super::{last_errno, record, set_errno};
 use crate::Errno;

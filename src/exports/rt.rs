@@ -4,6 +4,12 @@
 //! names and command arguments are bytes; the content of `*_text` writes must be
 //! UTF-8 (else `EILSEQ`), as a runtime string would be. Results are RuntimeValues
 //! the caller owns; failures give the design's failure value and record the errno.
+//!
+//! # Safety
+//! One contract for every `unsafe` function here: each non-null text pointer is
+//! valid for the length given with it for the duration of the call, and each
+//! RuntimeValue argument is a live value.
+#![allow(clippy::missing_safety_doc)] // the module's one contract, above
 
 use super::record;
 use crate::Errno;
@@ -234,7 +240,7 @@ pub extern "C" fn rt_exit(code: i32) -> ! {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_get_args() -> V {
-    value::string_array(&env::args())
+    value::string_array(env::args().iter())
 }
 
 #[unsafe(no_mangle)]
