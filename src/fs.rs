@@ -144,18 +144,23 @@ pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
     }
     match made {
         Ok(()) => Ok(()),
-        Err(Errno::EEXIST) if metadata(path).is_ok_and(|st| io::is_dir(&st)) => Ok(()),
+        Err(Errno::EEXIST) if is_dir(path) => Ok(()),
         Err(Errno::ENOENT) => {
             let parent = parent_of(path).ok_or(Errno::ENOENT)?;
             dir_create(parent, true)?;
             match mkdir() {
                 // Made by someone else meanwhile, or a trailing "." / "..".
-                Err(Errno::EEXIST) if metadata(path).is_ok_and(|st| io::is_dir(&st)) => Ok(()),
+                Err(Errno::EEXIST) if is_dir(path) => Ok(()),
                 r => r,
             }
         }
         Err(e) => Err(e),
     }
+}
+
+/// Whether `path` is a directory (following symlinks), as `create_dir_all` asks.
+fn is_dir(path: &[u8]) -> bool {
+    metadata(path).is_ok_and(|st| io::is_dir(&st))
 }
 
 /// The path without its last component (trailing slashes ignored); None at the root

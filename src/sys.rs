@@ -52,6 +52,19 @@ fn c_path(path: &[u8]) -> Result<usize> {
     }
 }
 
+/// An optional struct the kernel reads, as its address (null for None).
+#[inline(always)]
+fn in_ptr<T>(r: Option<&T>) -> usize {
+    r.map_or(0, |r| r as *const T as usize)
+}
+
+/// An optional struct the kernel writes (or reads and updates), as its address (null
+/// for None).
+#[inline(always)]
+fn out_ptr<T>(r: Option<&mut T>) -> usize {
+    r.map_or(0, |r| r as *mut T as usize)
+}
+
 // Sign extension for the kernel's `int` arguments (dirfd, pid): negative values such
 // as AT_FDCWD must arrive as a 64-bit negative number.
 #[inline(always)]
@@ -207,7 +220,7 @@ pub fn dup3(old: RawFd, new: RawFd, flags: u32) -> Result<RawFd> {
 
 /// Waits for events on `fds`; `None` waits forever. Returns how many have events.
 pub fn ppoll(fds: &mut [pollfd], timeout: Option<&__kernel_timespec>) -> Result<usize> {
-    let t = timeout.map_or(0, |t| t as *const __kernel_timespec as usize);
+    let t = in_ptr(timeout);
     ret(unsafe {
         arch::syscall5(Sysno::ppoll as usize, fds.as_mut_ptr() as usize, fds.len(), t, 0, 0)
     })
@@ -253,8 +266,8 @@ pub unsafe fn mremap(old: *mut u8, old_len: usize, new_len: usize, flags: u32, n
 
 /// Copies up to `len` bytes in the kernel; `None` offsets use and move the file offsets.
 pub fn copy_file_range(fd_in: RawFd, off_in: Option<&mut i64>, fd_out: RawFd, off_out: Option<&mut i64>, len: usize) -> Result<usize> {
-    let oi = off_in.map_or(0, |o| o as *mut i64 as usize);
-    let oo = off_out.map_or(0, |o| o as *mut i64 as usize);
+    let oi = out_ptr(off_in);
+    let oo = out_ptr(off_out);
     ret(unsafe { arch::syscall6(Sysno::copy_file_range as usize, int(fd_in), oi, int(fd_out), oo, len, 0) })
 }
 
@@ -279,8 +292,8 @@ pub unsafe fn prctl(option: u32, a2: usize, a3: usize, a4: usize, a5: usize) -> 
 /// The handler in `act` runs asynchronously and must be async-signal-safe; on
 /// x86_64 it needs `SA_RESTORER` with a restorer that calls `rt_sigreturn`.
 pub unsafe fn rt_sigaction(sig: u32, act: Option<&kernel_sigaction>, old: Option<&mut kernel_sigaction>) -> Result<()> {
-    let a = act.map_or(0, |a| a as *const kernel_sigaction as usize);
-    let o = old.map_or(0, |o| o as *mut kernel_sigaction as usize);
+    let a = in_ptr(act);
+    let o = out_ptr(old);
     let setsize = core::mem::size_of::<kernel_sigset_t>();
     ret_unit(unsafe { arch::syscall4(Sysno::rt_sigaction as usize, sig as usize, a, o, setsize) })
 }
@@ -290,7 +303,7 @@ pub fn kill(pid: i32, sig: u32) -> Result<()> {
 }
 
 pub fn nanosleep(req: &__kernel_timespec, rem: Option<&mut __kernel_timespec>) -> Result<()> {
-    let r = rem.map_or(0, |r| r as *mut __kernel_timespec as usize);
+    let r = out_ptr(rem);
     ret_unit(unsafe { arch::syscall2(Sysno::nanosleep as usize, req as *const __kernel_timespec as usize, r) })
 }
 
@@ -321,8 +334,8 @@ pub unsafe fn clone_run(flags: usize, stack: *mut u8, child: unsafe extern "C" f
 
 /// `how`: SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK; `set` None only reads the mask.
 pub fn rt_sigprocmask(how: u32, set: Option<&kernel_sigset_t>, old: Option<&mut kernel_sigset_t>) -> Result<()> {
-    let s = set.map_or(0, |s| s as *const kernel_sigset_t as usize);
-    let o = old.map_or(0, |o| o as *mut kernel_sigset_t as usize);
+    let s = in_ptr(set);
+    let o = out_ptr(old);
     let size = core::mem::size_of::<kernel_sigset_t>();
     ret_unit(unsafe { arch::syscall4(Sysno::rt_sigprocmask as usize, how as usize, s, o, size) })
 }
@@ -357,6 +370,6 @@ pub unsafe fn set_signal_handler(sig: u32, handler: extern "C" fn(i32), flags: u
 
 /// Arms (or with zero values disarms) an interval timer; `which` is ITIMER_REAL for SIGALRM.
 pub fn setitimer(which: u32, new: &uapi::itimerval, old: Option<&mut uapi::itimerval>) -> Result<()> {
-    let o = old.map_or(0, |o| o as *mut uapi::itimerval as usize);
+    let o = out_ptr(old);
     ret_unit(unsafe { arch::syscall3(Sysno::setitimer as usize, which as usize, new as *const uapi::itimerval as usize, o) })
 }

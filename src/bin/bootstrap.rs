@@ -289,9 +289,7 @@ fn heapsort(v: &mut [&[u8]]) {
 /// signal: 255 (the runtime's result keeps no signal number).
 fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
     let argv = value::string_array(rest);
-    // A sentinel errno: if it is still there afterwards, the child did start.
-    let _ = rt!(rt_env_get(b""));
-    let t = rt!(rt_process_run(prog, argv));
+    let t = process_run(prog, argv);
     let [out, err, code] = unsafe { t.as_tuple() }.unwrap_or(&[]) else { return fail(b"run", prog) };
     let ok = print(bytes(out));
     eprint(bytes(err));
@@ -310,6 +308,14 @@ fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
         value::free(argv);
     }
     code
+}
+
+/// rt_process_run with EINVAL recorded first, as a sentinel: rt_process_run records
+/// an errno only when the child could not start, so EINVAL still there afterwards
+/// means it did (and any other errno is why it did not).
+fn process_run(prog: &[u8], argv: V) -> V {
+    let _ = rt!(rt_env_get(b"")); // an empty name is EINVAL
+    rt!(rt_process_run(prog, argv))
 }
 
 /// Takes the lock, holds it until stdin reaches EOF, then releases it.
@@ -428,7 +434,7 @@ fn selftest() -> i32 {
 fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
     let run = |prog: &[u8], argv: &[&[u8]], out: &[u8], err_start: &[u8], code: i64| {
         let argv = value::string_array(argv);
-        let t = rt!(rt_process_run(prog, argv));
+        let t = process_run(prog, argv);
         let same = match unsafe { t.as_tuple() } {
             Some([o, e, c]) => bytes(o) == out && bytes(e).starts_with(err_start) && c.as_int() == Some(code),
             _ => false,
@@ -440,7 +446,6 @@ fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
         same
     };
     let hello = b"hello, bootstrap";
-    let _ = rt!(rt_env_get(b"")); // EINVAL: a sentinel errno, so ENOEXEC below is this run's
     let env = run(b"/proc/self/exe", &[b"env", b"BOOTSTRAP_SELFTEST"], b"42\n", b"", 0);
     // ENOEXEC: the kernel can not run this program itself (a foreign architecture
     // under qemu-user without binfmt_misc); any other failure is the selftest's.

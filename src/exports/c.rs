@@ -11,7 +11,7 @@
 //! length given with it, for the duration of the call.
 #![allow(clippy::missing_safety_doc)] // the module's one contract, above
 
-use super::{last_errno, record, set_errno};
+use super::{last_errno, record, set_errno, slice_arg};
 use crate::Errno;
 use crate::sys::Result;
 use crate::{env, fs, io, process, system, time};
@@ -121,23 +121,14 @@ pub unsafe extern "C" fn syscall_file_mmap_read(path: *const c_char, len: *mut u
     out_bytes(unsafe { c_text(path) }.and_then(fs::mmap_read), len)
 }
 
-/// Shared by write and append: `data` may be NULL only when `len` is 0.
-unsafe fn data<'a>(data: *const u8, len: usize) -> Result<&'a [u8]> {
-    match (data.is_null(), len) {
-        (true, 0) => Ok(&[]),
-        (true, _) => Err(Errno::EFAULT),
-        _ => Ok(unsafe { core::slice::from_raw_parts(data, len) }),
-    }
-}
-
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_write(path: *const c_char, bytes: *const u8, len: usize) -> c_int {
-    status(unsafe { c_text(path).and_then(|p| fs::write(p, data(bytes, len)?)) })
+    status(unsafe { c_text(path).and_then(|p| fs::write(p, slice_arg(bytes, len)?)) })
 }
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_append(path: *const c_char, bytes: *const u8, len: usize) -> c_int {
-    status(unsafe { c_text(path).and_then(|p| fs::append(p, data(bytes, len)?)) })
+    status(unsafe { c_text(path).and_then(|p| fs::append(p, slice_arg(bytes, len)?)) })
 }
 
 #[unsafe(no_mangle)]
@@ -288,7 +279,7 @@ pub extern "C" fn syscall_time_now_unix_micros() -> i64 {
 /// Writes all `len` bytes to `fd`, retrying short and interrupted writes: 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usize) -> c_int {
-    status(unsafe { data(bytes, len) }.and_then(|d| io::write_all(fd, d)))
+    status(unsafe { slice_arg(bytes, len) }.and_then(|d| io::write_all(fd, d)))
 }
 
 /// The program's arguments as a NULL-terminated array (one allocation, one free).

@@ -25,6 +25,21 @@ pub(crate) fn last_errno() -> i32 {
     LAST_ERRNO.load(Ordering::Relaxed)
 }
 
+/// A `(pointer, length)` argument as a slice: a null pointer is the empty slice when
+/// the length is 0 and `EFAULT` otherwise; a length no slice can have is `EINVAL`.
+///
+/// # Safety
+/// A non-null `ptr` must be valid for `len` bytes for the duration of the call.
+pub(crate) unsafe fn slice_arg<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8]> {
+    if len > isize::MAX as usize {
+        return Err(Errno::EINVAL);
+    }
+    if ptr.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(Errno::EFAULT) };
+    }
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
 /// `Some` on success; on failure records the errno and gives `None`.
 pub(crate) fn record<T>(r: Result<T>) -> Option<T> {
     r.map_err(set_errno).ok()

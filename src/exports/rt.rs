@@ -11,7 +11,7 @@
 //! RuntimeValue argument is a live value.
 #![allow(clippy::missing_safety_doc)] // the module's one contract, above
 
-use super::record;
+use super::{record, slice_arg};
 use crate::Errno;
 use crate::sys::Result;
 use crate::value::{self, RuntimeValue as V};
@@ -25,13 +25,7 @@ use alloc::vec::Vec;
 #[inline(never)]
 unsafe fn text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
     let len = usize::try_from(len).map_err(|_| Errno::EINVAL)?;
-    if len > isize::MAX as usize {
-        return Err(Errno::EINVAL);
-    }
-    if ptr.is_null() {
-        return if len == 0 { Ok(&[]) } else { Err(Errno::EFAULT) };
-    }
-    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+    unsafe { slice_arg(ptr, len) }
 }
 
 unsafe fn utf8_text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
