@@ -205,6 +205,11 @@ fn null_pointers_are_efault() {
     assert!(unsafe { syscall_dir_list(null, null_mut()) }.is_null());
     assert_eq!(unsafe { syscall_env_set(c"X".as_ptr(), null) }, -libc::EFAULT);
     assert_eq!(unsafe { syscall_write_all(1, null.cast(), 1) }, -libc::EFAULT);
+    // A length no slice can have is refused before any slice is made (write(2) would
+    // say EFAULT or write what it can; nothing may be written here).
+    let byte = [b'x'];
+    assert_eq!(unsafe { syscall_write_all(1, byte.as_ptr(), usize::MAX) }, -libc::EINVAL);
+    assert_eq!(unsafe { syscall_file_write(c"/dev/null".as_ptr(), byte.as_ptr(), isize::MAX as usize + 1) }, -libc::EINVAL);
     unsafe { syscall_free(null_mut()) };
     let long = CString::new("/".to_string() + &"y".repeat(5000)).unwrap();
     assert!(unsafe { syscall_file_read(long.as_ptr(), null_mut()) }.is_null());
