@@ -20,18 +20,32 @@ fn main() {
         "-Wl,-z,noexecstack",
     ];
     // Unwind tables and notes are dead weight with panic=abort and no debugger.
-    let script = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("scripts/bootstrap.ld");
+    let script = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap())
+        .join("scripts/bootstrap.ld");
     println!("cargo:rerun-if-changed=scripts/bootstrap.ld");
     let script_arg = format!("-Wl,-T,{}", script.display());
     // The same linker on every target: rust-lld from the toolchain, through the gcc
     // driver as rustc itself does on x86_64. GNU ld pads riscv64's data onto its own
     // page in one RWX segment; lld lays all three out alike.
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = std::process::Command::new(rustc).args(["--print", "sysroot"]).output().unwrap().stdout;
+    let sysroot = std::process::Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .unwrap()
+        .stdout;
     let sysroot = String::from_utf8(sysroot).unwrap();
-    let gcc_ld = format!("-B{}/lib/rustlib/{}/bin/gcc-ld", sysroot.trim(), std::env::var("HOST").unwrap());
+    let gcc_ld = format!(
+        "-B{}/lib/rustlib/{}/bin/gcc-ld",
+        sysroot.trim(),
+        std::env::var("HOST").unwrap()
+    );
     for bin in ["bootstrap", "minimal"] {
-        for arg in args.iter().copied().chain(["-Wl,--no-eh-frame-hdr", &script_arg, &gcc_ld, "-fuse-ld=lld"]) {
+        for arg in args.iter().copied().chain([
+            "-Wl,--no-eh-frame-hdr",
+            &script_arg,
+            &gcc_ld,
+            "-fuse-ld=lld",
+        ]) {
             println!("cargo:rustc-link-arg-bin={bin}={arg}");
         }
     }

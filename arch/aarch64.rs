@@ -65,7 +65,13 @@ pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4
 
 #[inline(always)]
 pub unsafe fn syscall6(
-    nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize,
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
 ) -> usize {
     let ret;
     unsafe {
@@ -86,7 +92,13 @@ pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
 /// there and never returns. Returns the raw result in the parent. The kernel
 /// preserves every register but x0, so x9 and x10 carry the child's function.
 #[inline(always)]
-pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> usize {
+pub unsafe fn clone_run(
+    nr: usize,
+    flags: usize,
+    stack: *mut u8,
+    child: unsafe extern "C" fn(*mut u8) -> !,
+    arg: *mut u8,
+) -> usize {
     let ret;
     unsafe {
         asm!(

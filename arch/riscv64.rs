@@ -55,9 +55,7 @@ pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
     let ret;
-    unsafe {
-        ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3)
-    }
+    unsafe { ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3) }
     ret
 }
 
@@ -73,7 +71,13 @@ pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4
 
 #[inline(always)]
 pub unsafe fn syscall6(
-    nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize,
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
 ) -> usize {
     let ret;
     unsafe {
@@ -94,7 +98,13 @@ pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
 /// there and never returns. Returns the raw result in the parent. The kernel
 /// preserves every register but a0, so t1 and t2 carry the child's function.
 #[inline(always)]
-pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> usize {
+pub unsafe fn clone_run(
+    nr: usize,
+    flags: usize,
+    stack: *mut u8,
+    child: unsafe extern "C" fn(*mut u8) -> !,
+    arg: *mut u8,
+) -> usize {
     let ret;
     unsafe {
         asm!(

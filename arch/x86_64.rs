@@ -68,7 +68,13 @@ pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4
 
 #[inline(always)]
 pub unsafe fn syscall6(
-    nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize,
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
 ) -> usize {
     let ret;
     unsafe {
@@ -90,7 +96,13 @@ pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
 /// there and never returns. Returns the raw result in the parent. Registers the
 /// child needs after the syscall are ones the kernel preserves (r9, r12).
 #[inline(always)]
-pub unsafe fn clone_run(nr: usize, flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> usize {
+pub unsafe fn clone_run(
+    nr: usize,
+    flags: usize,
+    stack: *mut u8,
+    child: unsafe extern "C" fn(*mut u8) -> !,
+    arg: *mut u8,
+) -> usize {
     let ret;
     unsafe {
         asm!(
@@ -178,7 +190,14 @@ pub mod program {
     #[unsafe(naked)]
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn memset(dst: *mut u8, byte: i32, n: usize) -> *mut u8 {
-        naked_asm!("mov r8, rdi", "mov eax, esi", "mov rcx, rdx", "rep stosb", "mov rax, r8", "ret")
+        naked_asm!(
+            "mov r8, rdi",
+            "mov eax, esi",
+            "mov rcx, rdx",
+            "rep stosb",
+            "mov rax, r8",
+            "ret"
+        )
     }
 
     #[unsafe(naked)]

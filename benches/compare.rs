@@ -53,7 +53,11 @@ impl Table {
         let medians = measure(rounds, iters, &mut contenders);
         let ours = medians[0];
         for ((name, _), m) in contenders.iter().zip(&medians) {
-            let ratio = if name.starts_with("ffi_syscalls") { "—".to_string() } else { format!("{:.2}", ours / m) };
+            let ratio = if name.starts_with("ffi_syscalls") {
+                "—".to_string()
+            } else {
+                format!("{:.2}", ours / m)
+            };
             let row = format!("| {op} | {name} | {} | {ratio} |", human(*m));
             println!("{row}");
             self.rows.push(row);
@@ -70,8 +74,17 @@ fn human(ns: f64) -> String {
 }
 
 fn raw_monotonic_sc() -> (i64, i64) {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    unsafe { sc::syscall!(CLOCK_GETTIME, libc::CLOCK_MONOTONIC, &mut ts as *mut libc::timespec) };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    unsafe {
+        sc::syscall!(
+            CLOCK_GETTIME,
+            libc::CLOCK_MONOTONIC,
+            &mut ts as *mut libc::timespec
+        )
+    };
     (ts.tv_sec, ts.tv_nsec)
 }
 
@@ -81,55 +94,168 @@ fn startup_programs(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     let c_src = dir.join("exit.c");
     std::fs::write(&c_src, "int main(void) { return 42; }\n").ok()?;
     let c_exe = dir.join("exit-c");
-    let ok = Command::new("cc").args(["-O2", "-o"]).arg(&c_exe).arg(&c_src).status().ok()?.success();
+    let ok = Command::new("cc")
+        .args(["-O2", "-o"])
+        .arg(&c_exe)
+        .arg(&c_src)
+        .status()
+        .ok()?
+        .success();
     let rs_src = dir.join("exit.rs");
     std::fs::write(&rs_src, "fn main() { std::process::exit(42) }\n").ok()?;
     let rs_exe = dir.join("exit-rs");
-    let ok2 = Command::new("rustc").args(["-O", "-o"]).arg(&rs_exe).arg(&rs_src).status().ok()?.success();
+    let ok2 = Command::new("rustc")
+        .args(["-O", "-o"])
+        .arg(&rs_exe)
+        .arg(&rs_src)
+        .status()
+        .ok()?
+        .success();
     (ok && ok2).then_some((c_exe, rs_exe))
 }
 
 fn main() {
     let quick = std::env::var_os("BENCH_QUICK").is_some();
     let (big_rounds, mib) = if quick { (3, 4) } else { (11, 64) };
-    let dir = tempfile::tempdir_in(std::env::var_os("BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from)).unwrap();
+    let dir = tempfile::tempdir_in(
+        std::env::var_os("BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from),
+    )
+    .unwrap();
     let mut t = Table { rows: Vec::new() };
     println!("| operation | implementation | median | ratio (ffi_syscalls ÷ this) |");
     println!("|---|---|---|---|");
 
-    t.add("getpid", 31, 100_000, vec![
-        ("ffi_syscalls sys::getpid", Box::new(|| { black_box(sys::getpid()); })),
-        ("rustix", Box::new(|| { black_box(rustix::process::getpid()); })),
-        ("libc", Box::new(|| { black_box(unsafe { libc::getpid() }); })),
-        ("syscalls", Box::new(|| { black_box(unsafe { syscalls::syscall0(syscalls::Sysno::getpid) }.ok()); })),
-        ("sc", Box::new(|| { black_box(unsafe { sc::syscall!(GETPID) }); })),
-        ("std process::id", Box::new(|| { black_box(std::process::id()); })),
-    ]);
+    t.add(
+        "getpid",
+        31,
+        100_000,
+        vec![
+            (
+                "ffi_syscalls sys::getpid",
+                Box::new(|| {
+                    black_box(sys::getpid());
+                }),
+            ),
+            (
+                "rustix",
+                Box::new(|| {
+                    black_box(rustix::process::getpid());
+                }),
+            ),
+            (
+                "libc",
+                Box::new(|| {
+                    black_box(unsafe { libc::getpid() });
+                }),
+            ),
+            (
+                "syscalls",
+                Box::new(|| {
+                    black_box(unsafe { syscalls::syscall0(syscalls::Sysno::getpid) }.ok());
+                }),
+            ),
+            (
+                "sc",
+                Box::new(|| {
+                    black_box(unsafe { sc::syscall!(GETPID) });
+                }),
+            ),
+            (
+                "std process::id",
+                Box::new(|| {
+                    black_box(std::process::id());
+                }),
+            ),
+        ],
+    );
 
     let mono = uapi::CLOCK_MONOTONIC;
-    t.add("clock_gettime(MONOTONIC)", 31, 200_000, vec![
-        ("ffi_syscalls time::clock_gettime (vDSO)", Box::new(move || { black_box(time::clock_gettime(mono).ok()); })),
-        ("rustix", Box::new(|| { black_box(rustix::time::clock_gettime(rustix::time::ClockId::Monotonic)); })),
-        ("libc", Box::new(|| {
-            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-            black_box(unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) });
-        })),
-        ("std Instant::now", Box::new(|| { black_box(Instant::now()); })),
-        ("sc raw syscall", Box::new(|| { black_box(raw_monotonic_sc()); })),
-        ("syscalls raw syscall", Box::new(|| {
-            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-            black_box(unsafe { syscalls::syscall2(syscalls::Sysno::clock_gettime, libc::CLOCK_MONOTONIC as usize, &mut ts as *mut _ as usize) }.ok());
-        })),
-    ]);
+    t.add(
+        "clock_gettime(MONOTONIC)",
+        31,
+        200_000,
+        vec![
+            (
+                "ffi_syscalls time::clock_gettime (vDSO)",
+                Box::new(move || {
+                    black_box(time::clock_gettime(mono).ok());
+                }),
+            ),
+            (
+                "rustix",
+                Box::new(|| {
+                    black_box(rustix::time::clock_gettime(
+                        rustix::time::ClockId::Monotonic,
+                    ));
+                }),
+            ),
+            (
+                "libc",
+                Box::new(|| {
+                    let mut ts = libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: 0,
+                    };
+                    black_box(unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) });
+                }),
+            ),
+            (
+                "std Instant::now",
+                Box::new(|| {
+                    black_box(Instant::now());
+                }),
+            ),
+            (
+                "sc raw syscall",
+                Box::new(|| {
+                    black_box(raw_monotonic_sc());
+                }),
+            ),
+            (
+                "syscalls raw syscall",
+                Box::new(|| {
+                    let mut ts = libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: 0,
+                    };
+                    black_box(
+                        unsafe {
+                            syscalls::syscall2(
+                                syscalls::Sysno::clock_gettime,
+                                libc::CLOCK_MONOTONIC as usize,
+                                &mut ts as *mut _ as usize,
+                            )
+                        }
+                        .ok(),
+                    );
+                }),
+            ),
+        ],
+    );
 
     let text = dir.path().join("text");
     let line = b"the quick brown fox jumps over the lazy dog 0123456789\n";
     std::fs::write(&text, line.repeat((mib << 20) / line.len())).unwrap();
     let text_b = text.as_os_str().as_encoded_bytes().to_vec();
-    t.add(&format!("read_text {mib} MiB"), big_rounds, 1, vec![
-        ("ffi_syscalls fs::read_text", Box::new(|| { black_box(fs::read_text(&text_b).unwrap()); })),
-        ("std fs::read_to_string", Box::new(|| { black_box(std::fs::read_to_string(&text).unwrap()); })),
-    ]);
+    t.add(
+        &format!("read_text {mib} MiB"),
+        big_rounds,
+        1,
+        vec![
+            (
+                "ffi_syscalls fs::read_text",
+                Box::new(|| {
+                    black_box(fs::read_text(&text_b).unwrap());
+                }),
+            ),
+            (
+                "std fs::read_to_string",
+                Box::new(|| {
+                    black_box(std::fs::read_to_string(&text).unwrap());
+                }),
+            ),
+        ],
+    );
 
     let many = dir.path().join("many");
     std::fs::create_dir(&many).unwrap();
@@ -137,36 +263,98 @@ fn main() {
         std::fs::write(many.join(format!("entry-{i:05}")), "").unwrap();
     }
     let many_b = many.as_os_str().as_encoded_bytes().to_vec();
-    t.add("dir_list 10 000 entries", 21, 5, vec![
-        ("ffi_syscalls fs::dir_list", Box::new(|| { black_box(fs::dir_list(&many_b).unwrap()); })),
-        ("std fs::read_dir (names collected)", Box::new(|| {
-            let names: Vec<_> = std::fs::read_dir(&many).unwrap().map(|e| e.unwrap().file_name()).collect();
-            black_box(names);
-        })),
-        ("rustix fs::Dir (names collected)", Box::new(|| {
-            let fd = rustix::fs::open(&many, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()).unwrap();
-            let names: Vec<_> = rustix::fs::Dir::read_from(&fd).unwrap().map(|e| e.unwrap().file_name().to_bytes().to_vec()).collect();
-            black_box(names);
-        })),
-    ]);
+    t.add(
+        "dir_list 10 000 entries",
+        21,
+        5,
+        vec![
+            (
+                "ffi_syscalls fs::dir_list",
+                Box::new(|| {
+                    black_box(fs::dir_list(&many_b).unwrap());
+                }),
+            ),
+            (
+                "std fs::read_dir (names collected)",
+                Box::new(|| {
+                    let names: Vec<_> = std::fs::read_dir(&many)
+                        .unwrap()
+                        .map(|e| e.unwrap().file_name())
+                        .collect();
+                    black_box(names);
+                }),
+            ),
+            (
+                "rustix fs::Dir (names collected)",
+                Box::new(|| {
+                    let fd = rustix::fs::open(
+                        &many,
+                        rustix::fs::OFlags::RDONLY
+                            | rustix::fs::OFlags::DIRECTORY
+                            | rustix::fs::OFlags::CLOEXEC,
+                        rustix::fs::Mode::empty(),
+                    )
+                    .unwrap();
+                    let names: Vec<_> = rustix::fs::Dir::read_from(&fd)
+                        .unwrap()
+                        .map(|e| e.unwrap().file_name().to_bytes().to_vec())
+                        .collect();
+                    black_box(names);
+                }),
+            ),
+        ],
+    );
 
     let copy_mib = if quick { 8 } else { 256 };
     let src = dir.path().join("copy-src");
     std::fs::write(&src, vec![0x5a; copy_mib << 20]).unwrap();
     let (dst_ours, dst_std) = (dir.path().join("copy-ours"), dir.path().join("copy-std"));
-    let (src_b, dst_b) = (src.as_os_str().as_encoded_bytes().to_vec(), dst_ours.as_os_str().as_encoded_bytes().to_vec());
-    t.add(&format!("file_copy {copy_mib} MiB"), if quick { 3 } else { 7 }, 1, vec![
-        ("ffi_syscalls fs::copy", Box::new(|| { black_box(fs::copy(&src_b, &dst_b).unwrap()); })),
-        ("std fs::copy", Box::new(|| { black_box(std::fs::copy(&src, &dst_std).unwrap()); })),
-    ]);
+    let (src_b, dst_b) = (
+        src.as_os_str().as_encoded_bytes().to_vec(),
+        dst_ours.as_os_str().as_encoded_bytes().to_vec(),
+    );
+    t.add(
+        &format!("file_copy {copy_mib} MiB"),
+        if quick { 3 } else { 7 },
+        1,
+        vec![
+            (
+                "ffi_syscalls fs::copy",
+                Box::new(|| {
+                    black_box(fs::copy(&src_b, &dst_b).unwrap());
+                }),
+            ),
+            (
+                "std fs::copy",
+                Box::new(|| {
+                    black_box(std::fs::copy(&src, &dst_std).unwrap());
+                }),
+            ),
+        ],
+    );
     drop(std::fs::remove_file(&src));
 
     let spawn_rounds = if quick { 3 } else { 15 };
     let spawn = |label: &str, t: &mut Table| {
-        t.add(label, spawn_rounds, 20, vec![
-            ("ffi_syscalls process::run", Box::new(|| { black_box(process::run(b"true", &[]).unwrap()); })),
-            ("std Command::output", Box::new(|| { black_box(Command::new("true").output().unwrap()); })),
-        ]);
+        t.add(
+            label,
+            spawn_rounds,
+            20,
+            vec![
+                (
+                    "ffi_syscalls process::run",
+                    Box::new(|| {
+                        black_box(process::run(b"true", &[]).unwrap());
+                    }),
+                ),
+                (
+                    "std Command::output",
+                    Box::new(|| {
+                        black_box(Command::new("true").output().unwrap());
+                    }),
+                ),
+            ],
+        );
     };
     spawn("process_run `true`, small parent", &mut t);
     let resident_mib = if quick { 64 } else { 1024 };
@@ -174,7 +362,10 @@ fn main() {
     for page in ballast.chunks_mut(4096) {
         page[0] = 1; // make every page resident
     }
-    spawn(&format!("process_run `true`, parent with {resident_mib} MiB resident"), &mut t);
+    spawn(
+        &format!("process_run `true`, parent with {resident_mib} MiB resident"),
+        &mut t,
+    );
     black_box(&ballast);
     drop(ballast);
 
@@ -184,23 +375,63 @@ fn main() {
     let programs = startup_programs(dir.path());
     match (build, programs) {
         (Ok(b), Some((c_exe, rs_exe))) if b.status.success() => {
-            let bin_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(String::from_utf8_lossy(&b.stdout).lines().last().unwrap_or(""));
+            let bin_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+                String::from_utf8_lossy(&b.stdout)
+                    .lines()
+                    .last()
+                    .unwrap_or(""),
+            );
             let minimal = bin_dir.join("minimal");
             let bootstrap = bin_dir.join("bootstrap");
-            let run = |p: PathBuf| move || { black_box(Command::new(&p).status().unwrap()); };
-            t.add("startup: exec to exit", spawn_rounds, 20, vec![
-                ("ffi_syscalls minimal (no libc, static)", Box::new(run(minimal))),
-                ("C on glibc (dynamic)", Box::new(run(c_exe))),
-                ("Rust std", Box::new(run(rs_exe))),
-            ]);
-            let pid = |p: PathBuf| move || { black_box(Command::new(&p).arg("pid").stdout(std::process::Stdio::null()).status().unwrap()); };
-            t.add("startup: `bootstrap pid` (a real command)", spawn_rounds, 20, vec![
-                ("ffi_syscalls bootstrap pid", Box::new(pid(bootstrap))),
-                ("C on glibc (exits at once)", Box::new(run(dir.path().join("exit-c")))),
-            ]);
+            let run = |p: PathBuf| {
+                move || {
+                    black_box(Command::new(&p).status().unwrap());
+                }
+            };
+            t.add(
+                "startup: exec to exit",
+                spawn_rounds,
+                20,
+                vec![
+                    (
+                        "ffi_syscalls minimal (no libc, static)",
+                        Box::new(run(minimal)),
+                    ),
+                    ("C on glibc (dynamic)", Box::new(run(c_exe))),
+                    ("Rust std", Box::new(run(rs_exe))),
+                ],
+            );
+            let pid = |p: PathBuf| {
+                move || {
+                    black_box(
+                        Command::new(&p)
+                            .arg("pid")
+                            .stdout(std::process::Stdio::null())
+                            .status()
+                            .unwrap(),
+                    );
+                }
+            };
+            t.add(
+                "startup: `bootstrap pid` (a real command)",
+                spawn_rounds,
+                20,
+                vec![
+                    ("ffi_syscalls bootstrap pid", Box::new(pid(bootstrap))),
+                    (
+                        "C on glibc (exits at once)",
+                        Box::new(run(dir.path().join("exit-c"))),
+                    ),
+                ],
+            );
         }
         _ => println!("| startup | (skipped: could not build the programs) | | |"),
     }
     println!();
-    println!("{} rows; machine: {} CPUs, {}", t.rows.len(), std::thread::available_parallelism().map_or(0, |n| n.get()), std::env::consts::ARCH);
+    println!(
+        "{} rows; machine: {} CPUs, {}",
+        t.rows.len(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::env::consts::ARCH
+    );
 }

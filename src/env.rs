@@ -65,7 +65,11 @@ fn copy_c_strings(list: *const *const u8, limit: usize) -> Vec<Vec<u8>> {
         if s.is_null() {
             break;
         }
-        out.push(unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes().to_vec());
+        out.push(
+            unsafe { core::ffi::CStr::from_ptr(s.cast()) }
+                .to_bytes()
+                .to_vec(),
+        );
     }
     out
 }
@@ -81,7 +85,10 @@ fn proc_list(_path: &[u8]) -> Vec<Vec<u8>> {
 #[cfg(not(feature = "bootstrap"))]
 fn proc_list(path: &[u8]) -> Vec<Vec<u8>> {
     let data = crate::fs::read(path).unwrap_or_default();
-    data.split(|&c| c == 0).filter(|s| !s.is_empty()).map(<[u8]>::to_vec).collect()
+    data.split(|&c| c == 0)
+        .filter(|s| !s.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// The program's arguments, `argv[0]` first.
@@ -97,24 +104,38 @@ fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> T {
     let mut env = ENV.lock();
     let entries = env.get_or_insert_with(|| {
         let envp = ENVP.load(Ordering::Relaxed);
-        if envp.is_null() { proc_list(b"/proc/self/environ") } else { copy_c_strings(envp, usize::MAX) }
+        if envp.is_null() {
+            proc_list(b"/proc/self/environ")
+        } else {
+            copy_c_strings(envp, usize::MAX)
+        }
     });
     f(entries)
 }
 
 /// A name `setenv` would accept: non-empty, no `=`, no NUL.
 fn check_name(name: &[u8]) -> Result<()> {
-    if name.is_empty() || name.contains(&b'=') || name.contains(&0) { Err(Errno::EINVAL) } else { Ok(()) }
+    if name.is_empty() || name.contains(&b'=') || name.contains(&0) {
+        Err(Errno::EINVAL)
+    } else {
+        Ok(())
+    }
 }
 
 fn entry_value<'a>(entry: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    entry.strip_prefix(name).and_then(|rest| rest.strip_prefix(b"="))
+    entry
+        .strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix(b"="))
 }
 
 /// The value of `name`, `None` when unset; an invalid name is `EINVAL`.
 pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
     check_name(name)?;
-    Ok(with_env(|env| env.iter().find_map(|e| entry_value(e, name)).map(<[u8]>::to_vec)))
+    Ok(with_env(|env| {
+        env.iter()
+            .find_map(|e| entry_value(e, name))
+            .map(<[u8]>::to_vec)
+    }))
 }
 
 /// Sets `name` for later [`get`]s and for children of `process::run`. A name that
@@ -125,14 +146,18 @@ pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
         return Err(Errno::EINVAL);
     }
     let mut entry = Vec::new();
-    entry.try_reserve_exact(name.len() + 1 + value.len()).map_err(|_| Errno::ENOMEM)?;
+    entry
+        .try_reserve_exact(name.len() + 1 + value.len())
+        .map_err(|_| Errno::ENOMEM)?;
     entry.extend_from_slice(name);
     entry.push(b'=');
     entry.extend_from_slice(value);
-    with_env(|env| match env.iter_mut().find(|e| entry_value(e, name).is_some()) {
-        Some(old) => *old = entry,
-        None => env.push(entry),
-    });
+    with_env(
+        |env| match env.iter_mut().find(|e| entry_value(e, name).is_some()) {
+            Some(old) => *old = entry,
+            None => env.push(entry),
+        },
+    );
     Ok(())
 }
 
@@ -168,7 +193,11 @@ pub fn cwd() -> Result<Vec<u8>> {
                 // `n` counts the NUL.
                 unsafe { buf.set_len(n.saturating_sub(1)) };
                 // A path that is not reachable from our root comes back as "(unreachable)/...".
-                return if buf.first() == Some(&b'/') { Ok(buf) } else { Err(Errno::ENOENT) };
+                return if buf.first() == Some(&b'/') {
+                    Ok(buf)
+                } else {
+                    Err(Errno::ENOENT)
+                };
             }
             Err(Errno::ERANGE) => cap *= 2,
             Err(e) => return Err(e),
@@ -183,7 +212,9 @@ pub fn home() -> Result<Vec<u8>> {
         return Ok(home);
     }
     let passwd = crate::fs::read(b"/etc/passwd")?;
-    passwd_home(&passwd, sys::getuid()).map(<[u8]>::to_vec).ok_or(Errno::ENOENT)
+    passwd_home(&passwd, sys::getuid())
+        .map(<[u8]>::to_vec)
+        .ok_or(Errno::ENOENT)
 }
 
 /// The home field of `uid`'s line (`name:pw:uid:gid:gecos:home:shell`).
@@ -201,6 +232,10 @@ fn parse_u32(digits: &[u8]) -> Option<u32> {
         return None;
     }
     digits.iter().try_fold(0u32, |n, &d| {
-        if d.is_ascii_digit() { n.checked_mul(10)?.checked_add(u32::from(d - b'0')) } else { None }
+        if d.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        } else {
+            None
+        }
     })
 }

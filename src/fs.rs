@@ -169,7 +169,11 @@ fn parent_of(path: &[u8]) -> Option<&[u8]> {
     let trimmed = path.iter().rposition(|&c| c != b'/').map(|i| &path[..=i])?;
     let cut = trimmed.iter().rposition(|&c| c == b'/')?;
     let parent = &trimmed[..cut];
-    if parent.iter().all(|&c| c == b'/') { None } else { Some(parent) }
+    if parent.iter().all(|&c| c == b'/') {
+        None
+    } else {
+        Some(parent)
+    }
 }
 
 /// Names packed into one buffer: listing a directory costs two growing
@@ -221,7 +225,8 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
     let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_DIRECTORY, 0)?;
     let mut names = Names::default();
     let mut buf: Vec<u8> = Vec::new();
-    buf.try_reserve_exact(DIR_BUFFER).map_err(|_| Errno::ENOMEM)?;
+    buf.try_reserve_exact(DIR_BUFFER)
+        .map_err(|_| Errno::ENOMEM)?;
     loop {
         // SAFETY: the kernel writes at most `capacity` bytes into `buf`.
         let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf.as_mut_ptr(), buf.capacity()) })?;
@@ -264,7 +269,10 @@ static LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
 pub fn lock(path: &[u8]) -> Result<i32> {
     let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_CREAT, 0o666)?;
     retry(|| sys::flock(fd.raw(), uapi::LOCK_EX | uapi::LOCK_NB))?;
-    let slot = LOCKS.iter().find(|s| s.compare_exchange(-1, fd.raw(), Ordering::AcqRel, Ordering::Relaxed).is_ok());
+    let slot = LOCKS.iter().find(|s| {
+        s.compare_exchange(-1, fd.raw(), Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    });
     match slot {
         Some(_) => Ok(fd.into_raw()),
         None => Err(Errno::ENOLCK),
@@ -276,7 +284,10 @@ pub fn unlock(handle: i32) -> Result<()> {
     if handle < 0 {
         return Err(Errno::EBADF);
     }
-    let slot = LOCKS.iter().find(|s| s.compare_exchange(handle, -1, Ordering::AcqRel, Ordering::Relaxed).is_ok());
+    let slot = LOCKS.iter().find(|s| {
+        s.compare_exchange(handle, -1, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    });
     if slot.is_none() {
         return Err(Errno::EBADF);
     }

@@ -42,7 +42,13 @@ pub struct MmapHeap {
 
 impl MmapHeap {
     pub const fn new() -> Self {
-        MmapHeap { state: SpinLock::new(State { free: [null_mut(); CLASSES], next: 0, end: 0 }) }
+        MmapHeap {
+            state: SpinLock::new(State {
+                free: [null_mut(); CLASSES],
+                next: 0,
+                end: 0,
+            }),
+        }
     }
 }
 
@@ -54,7 +60,11 @@ impl Default for MmapHeap {
 
 /// The class index and block size for a layout that fits a class.
 fn class_of(layout: Layout) -> Option<(usize, usize)> {
-    let size = layout.size().max(layout.align()).max(MIN_SMALL).checked_next_power_of_two()?;
+    let size = layout
+        .size()
+        .max(layout.align())
+        .max(MIN_SMALL)
+        .checked_next_power_of_two()?;
     (size <= MAX_SMALL).then(|| ((size / MIN_SMALL).trailing_zeros() as usize, size))
 }
 
@@ -126,7 +136,15 @@ unsafe impl GlobalAlloc for MmapHeap {
             (Some((a, _)), Some((b, _))) if a == b => p,
             (None, None) => {
                 // Large to large: the kernel moves the pages, nothing is copied.
-                let r = unsafe { sys::mremap(p, pages(layout.size()), pages(new_size), uapi::MREMAP_MAYMOVE, 0) };
+                let r = unsafe {
+                    sys::mremap(
+                        p,
+                        pages(layout.size()),
+                        pages(new_size),
+                        uapi::MREMAP_MAYMOVE,
+                        0,
+                    )
+                };
                 r.unwrap_or(null_mut())
             }
             _ => {

@@ -120,7 +120,8 @@ pub fn write_all(fd: RawFd, mut data: &[u8]) -> Result<()> {
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {
     // One byte past the hint lets a correct hint finish with one read plus the read
     // that sees EOF, without growing.
-    out.try_reserve_exact(size_hint.saturating_add(1)).map_err(|_| Errno::ENOMEM)?;
+    out.try_reserve_exact(size_hint.saturating_add(1))
+        .map_err(|_| Errno::ENOMEM)?;
     loop {
         if out.len() == out.capacity() {
             let grow = out.capacity().max(4096);

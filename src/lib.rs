@@ -17,7 +17,11 @@ mod arch;
 #[cfg(target_arch = "riscv64")]
 #[path = "../arch/riscv64.rs"]
 mod arch;
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64")))]
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "riscv64"
+)))]
 compile_error!("ffi_syscalls supports only x86_64, aarch64 and riscv64 Linux");
 
 extern crate alloc;

@@ -89,7 +89,9 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     // process is. It runs on a stack of its own; signals stay blocked until it has
     // put every handler back to the default, so none of ours runs in it.
     let mut stack: Vec<u8> = Vec::new();
-    stack.try_reserve_exact(CHILD_STACK).map_err(|_| Errno::ENOMEM)?;
+    stack
+        .try_reserve_exact(CHILD_STACK)
+        .map_err(|_| Errno::ENOMEM)?;
     let top = (stack.as_mut_ptr() as usize + CHILD_STACK) & !15;
     let all = uapi::kernel_sigset_t { sig: [!0] };
     let mut child = Child {
@@ -112,8 +114,16 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     let result = exec_status(&status_r).and_then(|()| collect(out_r, err_r));
     let status = reap(pid)?;
     let (stdout, stderr) = result?;
-    let code = if status & 0x7f == 0 { (status >> 8) & 0xff } else { -1 };
-    Ok(Output { stdout, stderr, code })
+    let code = if status & 0x7f == 0 {
+        (status >> 8) & 0xff
+    } else {
+        -1
+    };
+    Ok(Output {
+        stdout,
+        stderr,
+        code,
+    })
 }
 
 /// Moves a descriptor to 3 or above, so that setting up 0, 1 and 2 in the child can
@@ -179,7 +189,12 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// The child's side: stdio in place, everything else close-on-exec, then each
 /// candidate in turn. Returns only if every `execve` failed, with execvp's choice
 /// of errno: EACCES if any candidate was found but not executable.
-fn exec_child(paths: &[u8], argv: *const *const u8, envp: *const *const u8, stdio: [RawFd; 3]) -> Errno {
+fn exec_child(
+    paths: &[u8],
+    argv: *const *const u8,
+    envp: *const *const u8,
+    stdio: [RawFd; 3],
+) -> Errno {
     for (target, fd) in stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
         if let Err(e) = sys::dup3(fd, target as RawFd, 0) {
@@ -194,7 +209,12 @@ fn exec_child(paths: &[u8], argv: *const *const u8, envp: *const *const u8, stdi
         // SAFETY: argv and envp are null-terminated arrays of C strings.
         match unsafe { sys::execve(path, argv, envp) } {
             Errno::EACCES => denied = true,
-            Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT | Errno::ENAMETOOLONG => {}
+            Errno::ENOENT
+            | Errno::ENOTDIR
+            | Errno::ESTALE
+            | Errno::ENODEV
+            | Errno::ETIMEDOUT
+            | Errno::ENAMETOOLONG => {}
             other => return other,
         }
     }
@@ -214,7 +234,11 @@ fn exec_status(status_r: &Fd) -> Result<()> {
         }
         got += n;
     }
-    if got == 4 { Err(Errno::new(i32::from_ne_bytes(code))) } else { Ok(()) }
+    if got == 4 {
+        Err(Errno::new(i32::from_ne_bytes(code)))
+    } else {
+        Ok(())
+    }
 }
 
 /// Reads both pipes to EOF, whichever has data first, so a child that fills one pipe

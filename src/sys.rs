@@ -74,7 +74,15 @@ fn int(v: i32) -> usize {
 
 pub fn openat(dirfd: RawFd, path: &[u8], flags: u32, mode: u32) -> Result<RawFd> {
     let p = c_path(path)?;
-    let r = unsafe { arch::syscall4(Sysno::openat as usize, int(dirfd), p, flags as usize, mode as usize) };
+    let r = unsafe {
+        arch::syscall4(
+            Sysno::openat as usize,
+            int(dirfd),
+            p,
+            flags as usize,
+            mode as usize,
+        )
+    };
     ret(r).map(|fd| fd as RawFd)
 }
 
@@ -94,7 +102,15 @@ pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> Result<usize> {
 /// # Safety
 /// As [`read`].
 pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Result<usize> {
-    ret(unsafe { arch::syscall4(Sysno::pread64 as usize, int(fd), buf as usize, len, offset as usize) })
+    ret(unsafe {
+        arch::syscall4(
+            Sysno::pread64 as usize,
+            int(fd),
+            buf as usize,
+            len,
+            offset as usize,
+        )
+    })
 }
 
 pub fn close(fd: RawFd) -> Result<()> {
@@ -108,7 +124,14 @@ pub fn statx(dirfd: RawFd, path: &[u8], flags: u32, mask: u32, stx: &mut statx) 
     let p = c_path(path)?;
     let out = stx as *mut statx as usize;
     ret_unit(unsafe {
-        arch::syscall5(Sysno::statx as usize, int(dirfd), p, flags as usize, mask as usize, out)
+        arch::syscall5(
+            Sysno::statx as usize,
+            int(dirfd),
+            p,
+            flags as usize,
+            mask as usize,
+            out,
+        )
     })
 }
 
@@ -137,7 +160,14 @@ pub fn unlinkat(dirfd: RawFd, path: &[u8], flags: u32) -> Result<()> {
 pub fn renameat2(olddir: RawFd, old: &[u8], newdir: RawFd, new: &[u8], flags: u32) -> Result<()> {
     let (o, n) = (c_path(old)?, c_path(new)?);
     ret_unit(unsafe {
-        arch::syscall5(Sysno::renameat2 as usize, int(olddir), o, int(newdir), n, flags as usize)
+        arch::syscall5(
+            Sysno::renameat2 as usize,
+            int(olddir),
+            o,
+            int(newdir),
+            n,
+            flags as usize,
+        )
     })
 }
 
@@ -166,7 +196,14 @@ pub fn getuid() -> u32 {
 /// # Safety
 /// `mask` must be valid for writes of `len` bytes.
 pub unsafe fn sched_getaffinity(pid: i32, len: usize, mask: *mut u8) -> Result<usize> {
-    ret(unsafe { arch::syscall3(Sysno::sched_getaffinity as usize, int(pid), len, mask as usize) })
+    ret(unsafe {
+        arch::syscall3(
+            Sysno::sched_getaffinity as usize,
+            int(pid),
+            len,
+            mask as usize,
+        )
+    })
 }
 
 /// Returns the child's pid in the parent and 0 in the child.
@@ -175,7 +212,13 @@ pub unsafe fn sched_getaffinity(pid: i32, len: usize, mask: *mut u8) -> Result<u
 /// Without `CLONE_VM` and with a null `stack`, this is `fork` and returning from it in
 /// the child is fine. With a shared address space or a new stack, the child can not
 /// return into Rust: that needs the entry trampoline in `arch`.
-pub unsafe fn clone(flags: usize, stack: usize, parent_tid: usize, child_tid: usize, tls: usize) -> Result<usize> {
+pub unsafe fn clone(
+    flags: usize,
+    stack: usize,
+    parent_tid: usize,
+    child_tid: usize,
+    tls: usize,
+) -> Result<usize> {
     // x86_64 takes (flags, stack, parent_tid, child_tid, tls); the generic table
     // (CONFIG_CLONE_BACKWARDS) swaps the last two.
     #[cfg(target_arch = "x86_64")]
@@ -205,24 +248,39 @@ pub unsafe fn execve(path: &[u8], argv: *const *const u8, envp: *const *const u8
 /// `status` with the raw wait status.
 pub fn wait4(pid: i32, status: &mut i32, options: u32) -> Result<i32> {
     let st = status as *mut i32 as usize;
-    ret(unsafe { arch::syscall4(Sysno::wait4 as usize, int(pid), st, options as usize, 0) }).map(|p| p as i32)
+    ret(unsafe { arch::syscall4(Sysno::wait4 as usize, int(pid), st, options as usize, 0) })
+        .map(|p| p as i32)
 }
 
 pub fn pipe2(flags: u32) -> Result<[RawFd; 2]> {
     let mut fds = [-1i32; 2];
-    ret_unit(unsafe { arch::syscall2(Sysno::pipe2 as usize, fds.as_mut_ptr() as usize, flags as usize) })?;
+    ret_unit(unsafe {
+        arch::syscall2(
+            Sysno::pipe2 as usize,
+            fds.as_mut_ptr() as usize,
+            flags as usize,
+        )
+    })?;
     Ok(fds)
 }
 
 pub fn dup3(old: RawFd, new: RawFd, flags: u32) -> Result<RawFd> {
-    ret(unsafe { arch::syscall3(Sysno::dup3 as usize, int(old), int(new), flags as usize) }).map(|f| f as RawFd)
+    ret(unsafe { arch::syscall3(Sysno::dup3 as usize, int(old), int(new), flags as usize) })
+        .map(|f| f as RawFd)
 }
 
 /// Waits for events on `fds`; `None` waits forever. Returns how many have events.
 pub fn ppoll(fds: &mut [pollfd], timeout: Option<&__kernel_timespec>) -> Result<usize> {
     let t = in_ptr(timeout);
     ret(unsafe {
-        arch::syscall5(Sysno::ppoll as usize, fds.as_mut_ptr() as usize, fds.len(), t, 0, 0)
+        arch::syscall5(
+            Sysno::ppoll as usize,
+            fds.as_mut_ptr() as usize,
+            fds.len(),
+            t,
+            0,
+            0,
+        )
     })
 }
 
@@ -242,9 +300,24 @@ pub fn fchmod(fd: RawFd, mode: u32) -> Result<()> {
 
 /// # Safety
 /// Mapping over memory Rust owns (`MAP_FIXED`) is undefined behaviour.
-pub unsafe fn mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: RawFd, offset: u64) -> Result<*mut u8> {
+pub unsafe fn mmap(
+    addr: usize,
+    len: usize,
+    prot: u32,
+    flags: u32,
+    fd: RawFd,
+    offset: u64,
+) -> Result<*mut u8> {
     let r = unsafe {
-        arch::syscall6(Sysno::mmap as usize, addr, len, prot as usize, flags as usize, int(fd), offset as usize)
+        arch::syscall6(
+            Sysno::mmap as usize,
+            addr,
+            len,
+            prot as usize,
+            flags as usize,
+            int(fd),
+            offset as usize,
+        )
     };
     ret(r).map(|p| p as *mut u8)
 }
@@ -257,18 +330,47 @@ pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<()> {
 
 /// # Safety
 /// As [`munmap`] for the old range when the mapping moves.
-pub unsafe fn mremap(old: *mut u8, old_len: usize, new_len: usize, flags: u32, new_addr: usize) -> Result<*mut u8> {
+pub unsafe fn mremap(
+    old: *mut u8,
+    old_len: usize,
+    new_len: usize,
+    flags: u32,
+    new_addr: usize,
+) -> Result<*mut u8> {
     let r = unsafe {
-        arch::syscall5(Sysno::mremap as usize, old as usize, old_len, new_len, flags as usize, new_addr)
+        arch::syscall5(
+            Sysno::mremap as usize,
+            old as usize,
+            old_len,
+            new_len,
+            flags as usize,
+            new_addr,
+        )
     };
     ret(r).map(|p| p as *mut u8)
 }
 
 /// Copies up to `len` bytes in the kernel; `None` offsets use and move the file offsets.
-pub fn copy_file_range(fd_in: RawFd, off_in: Option<&mut i64>, fd_out: RawFd, off_out: Option<&mut i64>, len: usize) -> Result<usize> {
+pub fn copy_file_range(
+    fd_in: RawFd,
+    off_in: Option<&mut i64>,
+    fd_out: RawFd,
+    off_out: Option<&mut i64>,
+    len: usize,
+) -> Result<usize> {
     let oi = out_ptr(off_in);
     let oo = out_ptr(off_out);
-    ret(unsafe { arch::syscall6(Sysno::copy_file_range as usize, int(fd_in), oi, int(fd_out), oo, len, 0) })
+    ret(unsafe {
+        arch::syscall6(
+            Sysno::copy_file_range as usize,
+            int(fd_in),
+            oi,
+            int(fd_out),
+            oo,
+            len,
+            0,
+        )
+    })
 }
 
 pub fn clock_gettime(clock: u32, out: &mut __kernel_timespec) -> Result<()> {
@@ -291,7 +393,11 @@ pub unsafe fn prctl(option: u32, a2: usize, a3: usize, a4: usize, a5: usize) -> 
 /// # Safety
 /// The handler in `act` runs asynchronously and must be async-signal-safe; on
 /// x86_64 it needs `SA_RESTORER` with a restorer that calls `rt_sigreturn`.
-pub unsafe fn rt_sigaction(sig: u32, act: Option<&kernel_sigaction>, old: Option<&mut kernel_sigaction>) -> Result<()> {
+pub unsafe fn rt_sigaction(
+    sig: u32,
+    act: Option<&kernel_sigaction>,
+    old: Option<&mut kernel_sigaction>,
+) -> Result<()> {
     let a = in_ptr(act);
     let o = out_ptr(old);
     let setsize = core::mem::size_of::<kernel_sigset_t>();
@@ -304,7 +410,13 @@ pub fn kill(pid: i32, sig: u32) -> Result<()> {
 
 pub fn nanosleep(req: &__kernel_timespec, rem: Option<&mut __kernel_timespec>) -> Result<()> {
     let r = out_ptr(rem);
-    ret_unit(unsafe { arch::syscall2(Sysno::nanosleep as usize, req as *const __kernel_timespec as usize, r) })
+    ret_unit(unsafe {
+        arch::syscall2(
+            Sysno::nanosleep as usize,
+            req as *const __kernel_timespec as usize,
+            r,
+        )
+    })
 }
 
 pub fn exit_group(code: i32) -> ! {
@@ -317,7 +429,14 @@ pub const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
 
 /// Closes, or with [`CLOSE_RANGE_CLOEXEC`] marks close-on-exec, every fd in `first..=last`.
 pub fn close_range(first: u32, last: u32, flags: u32) -> Result<()> {
-    ret_unit(unsafe { arch::syscall3(Sysno::close_range as usize, first as usize, last as usize, flags as usize) })
+    ret_unit(unsafe {
+        arch::syscall3(
+            Sysno::close_range as usize,
+            first as usize,
+            last as usize,
+            flags as usize,
+        )
+    })
 }
 
 /// `clone` with a new stack: the child runs `child(arg)` on `stack` (the top of a
@@ -328,12 +447,21 @@ pub fn close_range(first: u32, last: u32, flags: u32) -> Result<()> {
 /// With `CLONE_VM`, `child` shares this process's memory: it must make only raw
 /// system calls (no allocation, no locks) and end in `execve` or `exit_group`, and the
 /// stack must stay valid until then (`CLONE_VFORK` makes the parent wait for that).
-pub unsafe fn clone_run(flags: usize, stack: *mut u8, child: unsafe extern "C" fn(*mut u8) -> !, arg: *mut u8) -> Result<usize> {
+pub unsafe fn clone_run(
+    flags: usize,
+    stack: *mut u8,
+    child: unsafe extern "C" fn(*mut u8) -> !,
+    arg: *mut u8,
+) -> Result<usize> {
     ret(unsafe { arch::clone_run(Sysno::clone as usize, flags, stack, child, arg) })
 }
 
 /// `how`: SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK; `set` None only reads the mask.
-pub fn rt_sigprocmask(how: u32, set: Option<&kernel_sigset_t>, old: Option<&mut kernel_sigset_t>) -> Result<()> {
+pub fn rt_sigprocmask(
+    how: u32,
+    set: Option<&kernel_sigset_t>,
+    old: Option<&mut kernel_sigset_t>,
+) -> Result<()> {
     let s = in_ptr(set);
     let o = out_ptr(old);
     let size = core::mem::size_of::<kernel_sigset_t>();
@@ -369,7 +497,18 @@ pub unsafe fn set_signal_handler(sig: u32, handler: extern "C" fn(i32), flags: u
 }
 
 /// Arms (or with zero values disarms) an interval timer; `which` is ITIMER_REAL for SIGALRM.
-pub fn setitimer(which: u32, new: &uapi::itimerval, old: Option<&mut uapi::itimerval>) -> Result<()> {
+pub fn setitimer(
+    which: u32,
+    new: &uapi::itimerval,
+    old: Option<&mut uapi::itimerval>,
+) -> Result<()> {
     let o = out_ptr(old);
-    ret_unit(unsafe { arch::syscall3(Sysno::setitimer as usize, which as usize, new as *const uapi::itimerval as usize, o) })
+    ret_unit(unsafe {
+        arch::syscall3(
+            Sysno::setitimer as usize,
+            which as usize,
+            new as *const uapi::itimerval as usize,
+            o,
+        )
+    })
 }

@@ -7,7 +7,10 @@ use crate::vdso;
 /// `clock_gettime(clock)`.
 #[inline]
 pub fn clock_gettime(clock: u32) -> Result<uapi::__kernel_timespec> {
-    let mut ts = uapi::__kernel_timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = uapi::__kernel_timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     if let Some(f) = vdso::clock_gettime() {
         // SAFETY: the vDSO's clock_gettime writes one timespec.
         return match unsafe { f(clock as i32, &mut ts) } {

@@ -46,7 +46,11 @@ impl RuntimeValue {
     }
 
     pub const fn as_int(self) -> Option<i64> {
-        if self.tag() == TAG_INT { Some(self.0 as i64 >> 3) } else { None }
+        if self.tag() == TAG_INT {
+            Some(self.0 as i64 >> 3)
+        } else {
+            None
+        }
     }
 
     pub const fn as_bool(self) -> Option<bool> {
@@ -59,13 +63,21 @@ impl RuntimeValue {
 
     /// The heap object this points at, or null when it is not a non-null heap value.
     pub fn heap_ptr(self) -> *mut HeapHeader {
-        if self.tag() == TAG_HEAP { (self.0 & !TAG_MASK) as *mut HeapHeader } else { ptr::null_mut() }
+        if self.tag() == TAG_HEAP {
+            (self.0 & !TAG_MASK) as *mut HeapHeader
+        } else {
+            ptr::null_mut()
+        }
     }
 
     fn object_type(self) -> Option<u8> {
         let h = self.heap_ptr();
         // SAFETY: a heap-tagged value points at a live object with a header (the ABI).
-        if h.is_null() { None } else { Some(unsafe { (*h).object_type }) }
+        if h.is_null() {
+            None
+        } else {
+            Some(unsafe { (*h).object_type })
+        }
     }
 
     /// The bytes of a String value.
@@ -78,7 +90,12 @@ impl RuntimeValue {
         }
         let s = self.heap_ptr() as *const StringObject;
         // SAFETY: a String object is followed by `len` bytes.
-        unsafe { Some(core::slice::from_raw_parts(s.add(1).cast::<u8>(), (*s).len as usize)) }
+        unsafe {
+            Some(core::slice::from_raw_parts(
+                s.add(1).cast::<u8>(),
+                (*s).len as usize,
+            ))
+        }
     }
 
     /// The elements of an Array of RuntimeValues (not a byte array).
@@ -124,7 +141,12 @@ impl RuntimeValue {
             return None;
         }
         let t = self.heap_ptr() as *const TupleObject;
-        unsafe { Some(core::slice::from_raw_parts(t.add(1).cast::<RuntimeValue>(), (*t).len as usize)) }
+        unsafe {
+            Some(core::slice::from_raw_parts(
+                t.add(1).cast::<RuntimeValue>(),
+                (*t).len as usize,
+            ))
+        }
     }
 }
 
@@ -135,7 +157,11 @@ impl core::fmt::Debug for RuntimeValue {
 }
 
 unsafe fn slice_or_empty<'a, T>(data: *const T, len: usize) -> &'a [T] {
-    if len == 0 { &[] } else { unsafe { core::slice::from_raw_parts(data, len) } }
+    if len == 0 {
+        &[]
+    } else {
+        unsafe { core::slice::from_raw_parts(data, len) }
+    }
 }
 
 pub const TYPE_STRING: u8 = 0x01;
@@ -197,7 +223,9 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     if bytes.is_empty() {
         return 0;
     }
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 const ALIGN: usize = 8;
@@ -205,23 +233,39 @@ const ALIGN: usize = 8;
 /// Allocates `size` bytes (alignment 8) with a header; null when out of memory or
 /// when `size` does not fit the header's u32.
 fn new_object(object_type: u8, gc_flags: u8, size: usize) -> *mut HeapHeader {
-    let Ok(size32) = u32::try_from(size) else { return ptr::null_mut() };
-    let Ok(layout) = Layout::from_size_align(size, ALIGN) else { return ptr::null_mut() };
+    let Ok(size32) = u32::try_from(size) else {
+        return ptr::null_mut();
+    };
+    let Ok(layout) = Layout::from_size_align(size, ALIGN) else {
+        return ptr::null_mut();
+    };
     // SAFETY: size is at least the header's 8 bytes.
     let p = unsafe { alloc(layout) } as *mut HeapHeader;
     if !p.is_null() {
-        unsafe { p.write(HeapHeader { object_type, gc_flags, reserved: 0, size: size32 }) };
+        unsafe {
+            p.write(HeapHeader {
+                object_type,
+                gc_flags,
+                reserved: 0,
+                size: size32,
+            })
+        };
     }
     p
 }
 
 fn heap(p: *mut HeapHeader) -> RuntimeValue {
-    if p.is_null() { RuntimeValue::NIL } else { RuntimeValue(p as u64 | TAG_HEAP) }
+    if p.is_null() {
+        RuntimeValue::NIL
+    } else {
+        RuntimeValue(p as u64 | TAG_HEAP)
+    }
 }
 
 /// A String holding `bytes`; NIL when out of memory.
 pub fn string(bytes: &[u8]) -> RuntimeValue {
-    let p = new_object(TYPE_STRING, 0, size_of::<StringObject>() + bytes.len()) as *mut StringObject;
+    let p =
+        new_object(TYPE_STRING, 0, size_of::<StringObject>() + bytes.len()) as *mut StringObject;
     if !p.is_null() {
         // SAFETY: the object has room for the fields and `bytes.len()` bytes after them.
         unsafe {
@@ -243,7 +287,9 @@ fn new_array(gc_flags: u8, len: usize, data_bytes: usize) -> *mut ArrayObject {
     let data = if data_bytes == 0 {
         ptr::null_mut()
     } else {
-        let Some(layout) = data_layout(data_bytes) else { return ptr::null_mut() };
+        let Some(layout) = data_layout(data_bytes) else {
+            return ptr::null_mut();
+        };
         let d = unsafe { alloc(layout) };
         if d.is_null() {
             return ptr::null_mut();
@@ -283,7 +329,9 @@ where
 {
     let items = items.into_iter();
     let len = items.len();
-    let Some(bytes) = len.checked_mul(size_of::<RuntimeValue>()) else { return RuntimeValue::NIL };
+    let Some(bytes) = len.checked_mul(size_of::<RuntimeValue>()) else {
+        return RuntimeValue::NIL;
+    };
     let a = new_array(0, len, bytes);
     if a.is_null() {
         return RuntimeValue::NIL;
@@ -341,7 +389,11 @@ pub unsafe fn free(v: RuntimeValue) {
                         free((*a).data.add(i).read());
                     }
                 }
-                let bytes = if packed { cap } else { cap * size_of::<RuntimeValue>() };
+                let bytes = if packed {
+                    cap
+                } else {
+                    cap * size_of::<RuntimeValue>()
+                };
                 if bytes != 0 && !(*a).data.is_null() {
                     dealloc((*a).data.cast(), data_layout(bytes).unwrap());
                 }
@@ -354,6 +406,9 @@ pub unsafe fn free(v: RuntimeValue) {
             }
             _ => {}
         }
-        dealloc(h.cast(), Layout::from_size_align_unchecked(header.size as usize, ALIGN));
+        dealloc(
+            h.cast(),
+            Layout::from_size_align_unchecked(header.size as usize, ALIGN),
+        );
     }
 }

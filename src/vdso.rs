@@ -45,7 +45,12 @@ pub fn use_vdso(enabled: bool) {
 }
 
 fn resolve() -> Option<usize> {
-    find_symbol(sysinfo_ehdr()?, arch::VDSO_CLOCK_GETTIME.0, arch::VDSO_CLOCK_GETTIME.1, Hash::Any)
+    find_symbol(
+        sysinfo_ehdr()?,
+        arch::VDSO_CLOCK_GETTIME.0,
+        arch::VDSO_CLOCK_GETTIME.1,
+        Hash::Any,
+    )
 }
 
 /// Which symbol table index [`find_symbol`] may use (tests pin one down).
@@ -91,7 +96,13 @@ fn auxv_from_kernel() -> Option<usize> {
     let mut auxv = [0usize; 128];
     // SAFETY: PR_GET_AUXV writes at most the given length into the buffer.
     let got = unsafe {
-        sys::prctl(linux_raw_sys::prctl::PR_GET_AUXV, auxv.as_mut_ptr() as usize, size_of::<[usize; 128]>(), 0, 0)
+        sys::prctl(
+            linux_raw_sys::prctl::PR_GET_AUXV,
+            auxv.as_mut_ptr() as usize,
+            size_of::<[usize; 128]>(),
+            0,
+            0,
+        )
     };
     if let Ok(n) = got
         && n > 0
@@ -101,8 +112,10 @@ fn auxv_from_kernel() -> Option<usize> {
         return Some(base);
     }
     let data = crate::fs::read(b"/proc/self/auxv").ok()?;
-    let words: alloc::vec::Vec<usize> =
-        data.chunks_exact(size_of::<usize>()).map(|c| usize::from_ne_bytes(c.try_into().unwrap())).collect();
+    let words: alloc::vec::Vec<usize> = data
+        .chunks_exact(size_of::<usize>())
+        .map(|c| usize::from_ne_bytes(c.try_into().unwrap()))
+        .collect();
     // SAFETY: a local copy, bounded by its length.
     unsafe { find(words.as_ptr(), words.len()) }
 }
@@ -155,9 +168,16 @@ unsafe fn lookup(base: usize, name: &[u8], version: &[u8], hash_kind: Hash) -> O
     }
     unsafe {
         let eh = &*(base as *const Elf_Ehdr);
-        let phdrs = core::slice::from_raw_parts((base + eh.e_phoff) as *const Elf_Phdr, usize::from(eh.e_phnum));
-        let load = phdrs.iter().find(|p| p.p_type == linux_raw_sys::elf::PT_LOAD)?;
-        let dynamic = phdrs.iter().find(|p| p.p_type == linux_raw_sys::elf::PT_DYNAMIC)?;
+        let phdrs = core::slice::from_raw_parts(
+            (base + eh.e_phoff) as *const Elf_Phdr,
+            usize::from(eh.e_phnum),
+        );
+        let load = phdrs
+            .iter()
+            .find(|p| p.p_type == linux_raw_sys::elf::PT_LOAD)?;
+        let dynamic = phdrs
+            .iter()
+            .find(|p| p.p_type == linux_raw_sys::elf::PT_DYNAMIC)?;
         // The image is mapped at `base`; its addresses are relative to the first load.
         let bias = base.wrapping_add(load.p_offset).wrapping_sub(load.p_vaddr);
         let image_end = load.p_vaddr.wrapping_add(load.p_memsz).wrapping_add(bias);
@@ -165,7 +185,8 @@ unsafe fn lookup(base: usize, name: &[u8], version: &[u8], hash_kind: Hash) -> O
             return None;
         }
         let inside = |addr: usize| addr >= base && addr < image_end;
-        let (mut symtab, mut strtab, mut hash, mut gnu_hash, mut versym, mut verdef) = (0, 0, 0, 0, 0, 0);
+        let (mut symtab, mut strtab, mut hash, mut gnu_hash, mut versym, mut verdef) =
+            (0, 0, 0, 0, 0, 0);
         let mut d = dynamic.p_vaddr.wrapping_add(bias) as *const Elf_Dyn;
         while inside(d as usize) && (*d).d_tag != linux_raw_sys::elf::DT_NULL {
             let at = (*d).d_un.d_ptr.wrapping_add(bias);
@@ -191,7 +212,8 @@ unsafe fn lookup(base: usize, name: &[u8], version: &[u8], hash_kind: Hash) -> O
             return None;
         };
         let c_str_is = |at: usize, want: &[u8]| {
-            (0..=want.len()).all(|i| inside(at + i) && *((at + i) as *const u8) == *want.get(i).unwrap_or(&0))
+            (0..=want.len())
+                .all(|i| inside(at + i) && *((at + i) as *const u8) == *want.get(i).unwrap_or(&0))
         };
         for i in 0..count {
             let sym = &*((symtab + i * size_of::<Elf_Sym>()) as *const Elf_Sym);
@@ -202,7 +224,16 @@ unsafe fn lookup(base: usize, name: &[u8], version: &[u8], hash_kind: Hash) -> O
             if !is_func || sym.st_shndx == 0 || !c_str_is(strtab + sym.st_name as usize, name) {
                 continue;
             }
-            if inside(versym) && !version_is(*((versym + 2 * i) as *const u16), verdef, strtab, version, &inside, &c_str_is) {
+            if inside(versym)
+                && !version_is(
+                    *((versym + 2 * i) as *const u16),
+                    verdef,
+                    strtab,
+                    version,
+                    &inside,
+                    &c_str_is,
+                )
+            {
                 continue;
             }
             let addr = sym.st_value.wrapping_add(bias);
@@ -219,7 +250,8 @@ unsafe fn gnu_hash_symbol_count(table: usize, inside: &dyn Fn(usize) -> bool) ->
             let at = table + 4 * i;
             inside(at + 3).then(|| *(at as *const u32))
         };
-        let (nbuckets, symoffset, bloom_words) = (word(0)? as usize, word(1)? as usize, word(2)? as usize);
+        let (nbuckets, symoffset, bloom_words) =
+            (word(0)? as usize, word(1)? as usize, word(2)? as usize);
         let buckets = 4 + bloom_words * size_of::<usize>() / 4;
         let mut last = 0;
         for b in 0..nbuckets {
@@ -254,7 +286,11 @@ unsafe fn version_is(
             let vd = &*(def as *const Elf_Verdef);
             if vd.vd_ndx == versym & 0x7fff {
                 let aux = def + vd.vd_aux as usize;
-                return inside(aux) && c_str_is(strtab + (*(aux as *const Elf_Verdaux)).vda_name as usize, version);
+                return inside(aux)
+                    && c_str_is(
+                        strtab + (*(aux as *const Elf_Verdaux)).vda_name as usize,
+                        version,
+                    );
             }
             if vd.vd_next == 0 {
                 return false;

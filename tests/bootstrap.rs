@@ -28,7 +28,11 @@ fn build(strip: bool) -> PathBuf {
         .env("BOOTSTRAP_STRIP", strip.to_string())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = String::from_utf8(out.stdout).unwrap();
     root().join(dir.lines().last().unwrap())
 }
@@ -76,7 +80,11 @@ fn run(mut c: Command) -> (Vec<u8>, i32) {
 fn same(ours: Command, gnu: Command) {
     let what = format!("{ours:?} vs {gnu:?}");
     let (o, g) = (run(ours), run(gnu));
-    assert_eq!(String::from_utf8_lossy(&o.0), String::from_utf8_lossy(&g.0), "{what}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.0),
+        String::from_utf8_lossy(&g.0),
+        "{what}"
+    );
     assert_eq!(o, g, "{what}");
 }
 
@@ -97,7 +105,17 @@ fn tree() -> tempfile::TempDir {
 
 #[test]
 fn static_without_interpreter_or_undefined_symbols() {
-    let readelf = |args: &[&str], f: &Path| String::from_utf8(Command::new("readelf").args(args).arg(f).output().unwrap().stdout).unwrap();
+    let readelf = |args: &[&str], f: &Path| {
+        String::from_utf8(
+            Command::new("readelf")
+                .args(args)
+                .arg(f)
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap()
+    };
     for f in [exe().to_path_buf(), exe().with_file_name("minimal")] {
         let header = readelf(&["-hlW"], &f);
         assert!(header.contains("EXEC (Executable file)"), "{header}");
@@ -110,16 +128,34 @@ fn static_without_interpreter_or_undefined_symbols() {
     }
     // The symbol table of an unstripped build: nothing undefined, no libc.
     let unstripped = build(false).join("bootstrap");
-    let nm = if std::env::consts::ARCH == "x86_64" { "nm".to_string() } else { format!("{}-linux-gnu-nm", std::env::consts::ARCH) };
-    let undefined = Command::new(&nm).arg("-u").arg(&unstripped).output().unwrap();
+    let nm = if std::env::consts::ARCH == "x86_64" {
+        "nm".to_string()
+    } else {
+        format!("{}-linux-gnu-nm", std::env::consts::ARCH)
+    };
+    let undefined = Command::new(&nm)
+        .arg("-u")
+        .arg(&unstripped)
+        .output()
+        .unwrap();
     assert!(undefined.status.success());
     assert_eq!(String::from_utf8_lossy(&undefined.stdout), "");
-    let all = String::from_utf8(Command::new(&nm).arg(&unstripped).output().unwrap().stdout).unwrap();
-    assert!(all.contains(" T _start") && all.contains(" T rt_file_read_text"), "{all}");
+    let all =
+        String::from_utf8(Command::new(&nm).arg(&unstripped).output().unwrap().stdout).unwrap();
+    assert!(
+        all.contains(" T _start") && all.contains(" T rt_file_read_text"),
+        "{all}"
+    );
     assert!(!all.contains("GLIBC") && !all.contains("__libc_start_main"));
     // The minimal program exits with main's result.
     let mut r = runner();
-    let mut c = if r.is_empty() { Command::new(exe().with_file_name("minimal")) } else { let mut c = Command::new(r.remove(0)); c.arg(exe().with_file_name("minimal")); c };
+    let mut c = if r.is_empty() {
+        Command::new(exe().with_file_name("minimal"))
+    } else {
+        let mut c = Command::new(r.remove(0));
+        c.arg(exe().with_file_name("minimal"));
+        c
+    };
     assert_eq!(c.status().unwrap().code(), Some(42));
 }
 
@@ -130,7 +166,13 @@ fn selftest_passes() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("selftest passed"));
     assert!(!out.contains("FAILED"));
-    assert_eq!(out.lines().filter(|l| l.starts_with("rt_") && l.contains(" ok")).count(), 27, "{out}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("rt_") && l.contains(" ok"))
+            .count(),
+        27,
+        "{out}"
+    );
 }
 
 /// Peak RSS as `/usr/bin/time -v` reports it (ru_maxrss: the selftest, the children it
@@ -142,10 +184,21 @@ fn selftest_peak_rss_within_1_mib() {
         eprintln!("skipped: under qemu-user the peak RSS is qemu's");
         return;
     }
-    let o = Command::new("/usr/bin/time").args(["-f", "max-rss %M"]).arg(exe()).arg("selftest").output().unwrap();
+    let o = Command::new("/usr/bin/time")
+        .args(["-f", "max-rss %M"])
+        .arg(exe())
+        .arg("selftest")
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
-    let kb: u64 = stderr.lines().find_map(|l| l.strip_prefix("max-rss ")).unwrap().trim().parse().unwrap();
+    let kb: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("max-rss "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     eprintln!("selftest max RSS: {kb} kB");
     assert!(kb <= 1024, "{kb} kB");
     assert!(String::from_utf8_lossy(&o.stdout).contains("rt_process_run ok child: /proc/self/exe"));
@@ -153,7 +206,14 @@ fn selftest_peak_rss_within_1_mib() {
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [&[][..], &["frobnicate"], &["cat"], &["size"], &["size", "a", "b"], &["mkdir", "-x", "d"]] {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["cat"],
+        &["size"],
+        &["size", "a", "b"],
+        &["mkdir", "-x", "d"],
+    ] {
         let args: Vec<&OsStr> = args.iter().map(|a| os(a)).collect();
         let o = bs(&args).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -167,30 +227,62 @@ fn pwd_home_pid_nproc_hostname_env_match() {
     let t = tree();
     let mut ours = bs(&[os("pwd")]);
     ours.current_dir(t.path());
-    same(ours, { let mut g = gnu("pwd", &[os("-P")]); g.current_dir(t.path()); g });
+    same(ours, {
+        let mut g = gnu("pwd", &[os("-P")]);
+        g.current_dir(t.path());
+        g
+    });
     // A deleted current directory: both fail with exit 1 and print nothing.
     let gone = t.path().join("gone");
     std::fs::create_dir(&gone).unwrap();
     let deleted = |cmd: String| {
         let mut c = Command::new("sh");
-        c.args(["-c", &format!("cd \"$1\" && rmdir \"$1\" && exec {cmd}"), "sh"]).arg(&gone);
+        c.args([
+            "-c",
+            &format!("cd \"$1\" && rmdir \"$1\" && exec {cmd}"),
+            "sh",
+        ])
+        .arg(&gone);
         c
     };
-    let cmdline = |args: &str| runner().into_iter().chain([exe().display().to_string(), args.to_string()]).collect::<Vec<_>>().join(" ");
+    let cmdline = |args: &str| {
+        runner()
+            .into_iter()
+            .chain([exe().display().to_string(), args.to_string()])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let ours = run(deleted(cmdline("pwd")));
     std::fs::create_dir(&gone).unwrap();
     let theirs = run(deleted("/bin/pwd -P".into()));
     assert_eq!(ours, theirs);
     assert_eq!(ours, (vec![], 1));
 
-    same(bs(&[os("home")]), gnu("sh", &[os("-c"), os("printf '%s\\n' \"$HOME\"")]));
+    same(
+        bs(&[os("home")]),
+        gnu("sh", &[os("-c"), os("printf '%s\\n' \"$HOME\"")]),
+    );
     // HOME unset: the passwd entry of the real uid.
     let mut ours = bs(&[os("home")]);
     ours.env_remove("HOME");
     let uid = unsafe { libc::getuid() }.to_string();
-    same(ours, gnu("sh", &[os("-c"), os("getent passwd \"$1\" | cut -d: -f6"), os("sh"), os(&uid)]));
+    same(
+        ours,
+        gnu(
+            "sh",
+            &[
+                os("-c"),
+                os("getent passwd \"$1\" | cut -d: -f6"),
+                os("sh"),
+                os(&uid),
+            ],
+        ),
+    );
 
-    let both = Command::new("sh").args(["-c", &format!("echo $$; exec {}", cmdline("pid"))]).output().unwrap();
+    let both = Command::new("sh")
+        .args(["-c", &format!("echo $$; exec {}", cmdline("pid"))])
+        .output()
+        .unwrap();
     let lines: Vec<&str> = std::str::from_utf8(&both.stdout).unwrap().lines().collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0], lines[1]);
@@ -198,7 +290,10 @@ fn pwd_home_pid_nproc_hostname_env_match() {
     same(bs(&[os("nproc")]), gnu("nproc", &[]));
     let pinned = |c: Command| {
         let mut t = Command::new("taskset");
-        t.args(["-c", "0"]).arg(c.get_program()).args(c.get_args()).stdin(Stdio::null());
+        t.args(["-c", "0"])
+            .arg(c.get_program())
+            .args(c.get_args())
+            .stdin(Stdio::null());
         t
     };
     let ours = pinned(bs(&[os("nproc")]));
@@ -208,19 +303,41 @@ fn pwd_home_pid_nproc_hostname_env_match() {
 
     let mut ours = bs(&[os("env"), os("BS_TEST_VAR")]);
     ours.env("BS_TEST_VAR", "some value");
-    same(ours, { let mut g = gnu("printenv", &[os("BS_TEST_VAR")]); g.env("BS_TEST_VAR", "some value"); g });
-    same(bs(&[os("env"), os("BS_UNSET_VAR")]), gnu("printenv", &[os("BS_UNSET_VAR")]));
+    same(ours, {
+        let mut g = gnu("printenv", &[os("BS_TEST_VAR")]);
+        g.env("BS_TEST_VAR", "some value");
+        g
+    });
+    same(
+        bs(&[os("env"), os("BS_UNSET_VAR")]),
+        gnu("printenv", &[os("BS_UNSET_VAR")]),
+    );
 }
 
 #[test]
 fn cat_size_mtime_exists_match() {
     let t = tree();
     let p = |n: &str| t.path().join(n).into_os_string();
-    let files = [p("text"), p("latin1"), p("empty"), p("dir"), p("missing"), p("text/below"), "/proc/version".into(), "/proc/sys/kernel/ostype".into()];
+    let files = [
+        p("text"),
+        p("latin1"),
+        p("empty"),
+        p("dir"),
+        p("missing"),
+        p("text/below"),
+        "/proc/version".into(),
+        "/proc/sys/kernel/ostype".into(),
+    ];
     for f in &files {
         same(bs(&[os("cat"), f]), gnu("cat", &[f]));
-        same(bs(&[os("size"), f]), gnu("stat", &[os("-L"), os("-c"), os("%s"), f]));
-        same(bs(&[os("mtime"), f]), gnu("stat", &[os("-L"), os("-c"), os("%Y"), f]));
+        same(
+            bs(&[os("size"), f]),
+            gnu("stat", &[os("-L"), os("-c"), os("%s"), f]),
+        );
+        same(
+            bs(&[os("mtime"), f]),
+            gnu("stat", &[os("-L"), os("-c"), os("%Y"), f]),
+        );
         same(bs(&[os("exists"), f]), gnu("test", &[os("-e"), f]));
     }
     // Several files, one missing in the middle: the others still printed, exit 1.
@@ -239,23 +356,66 @@ fn write_append_rm_cp_mkdir_match() {
     let g = |n: &str| theirs.path().join(n).into_os_string();
     let tee = |args: &[&OsStr], input: &str| {
         let mut c = Command::new("sh");
-        c.args(["-c", "printf %s \"$1\" | tee \"$2\" \"$3\" >/dev/null", "sh", input]).args(args);
+        c.args([
+            "-c",
+            "printf %s \"$1\" | tee \"$2\" \"$3\" >/dev/null",
+            "sh",
+            input,
+        ])
+        .args(args);
         c
     };
     for name in ["new", "text", "dir", "missing/x"] {
-        same(bs(&[os("write"), &o(name), os("hello there")]), tee(&[os("--"), &g(name)], "hello there"));
-        same(bs(&[os("append"), &o(name), os(" + more")]), tee(&[os("-a"), &g(name)], " + more"));
-        assert_eq!(std::fs::read(o(name)).ok(), std::fs::read(g(name)).ok(), "{name}");
+        same(
+            bs(&[os("write"), &o(name), os("hello there")]),
+            tee(&[os("--"), &g(name)], "hello there"),
+        );
+        same(
+            bs(&[os("append"), &o(name), os(" + more")]),
+            tee(&[os("-a"), &g(name)], " + more"),
+        );
+        assert_eq!(
+            std::fs::read(o(name)).ok(),
+            std::fs::read(g(name)).ok(),
+            "{name}"
+        );
     }
-    for (src, dst) in [("text", "copy"), ("latin1", "dir"), ("missing", "copy2"), ("text", "missing/x"), ("dir", "copy3")] {
-        same(bs(&[os("cp"), &o(src), &o(dst)]), gnu("cp", &[&g(src), &g(dst)]));
-        assert_eq!(std::fs::read(o(dst)).ok(), std::fs::read(g(dst)).ok(), "{dst}");
+    for (src, dst) in [
+        ("text", "copy"),
+        ("latin1", "dir"),
+        ("missing", "copy2"),
+        ("text", "missing/x"),
+        ("dir", "copy3"),
+    ] {
+        same(
+            bs(&[os("cp"), &o(src), &o(dst)]),
+            gnu("cp", &[&g(src), &g(dst)]),
+        );
+        assert_eq!(
+            std::fs::read(o(dst)).ok(),
+            std::fs::read(g(dst)).ok(),
+            "{dst}"
+        );
     }
     assert_eq!(std::fs::read(o("dir/latin1")).unwrap(), b"caf\xe9\n");
-    for args in [&["d1"][..], &["d1"], &["-p", "a/b/c"], &["-p", "a/b/c"], &["x/y"], &["text"], &["-p", "text/z"]] {
-        let mk = |f: &dyn Fn(&str) -> std::ffi::OsString| args.iter().map(|a| if a.starts_with('-') { a.into() } else { f(a) }).collect::<Vec<_>>();
+    for args in [
+        &["d1"][..],
+        &["d1"],
+        &["-p", "a/b/c"],
+        &["-p", "a/b/c"],
+        &["x/y"],
+        &["text"],
+        &["-p", "text/z"],
+    ] {
+        let mk = |f: &dyn Fn(&str) -> std::ffi::OsString| {
+            args.iter()
+                .map(|a| if a.starts_with('-') { a.into() } else { f(a) })
+                .collect::<Vec<_>>()
+        };
         let (oa, ga) = (mk(&o), mk(&g));
-        let oa: Vec<&OsStr> = std::iter::once(os("mkdir")).chain(oa.iter().map(|a| a.as_os_str())).collect();
+        let oa: Vec<&OsStr> = std::iter::once(os("mkdir"))
+            .chain(oa.iter().map(|a| a.as_os_str()))
+            .collect();
         let ga: Vec<&OsStr> = ga.iter().map(|a| a.as_os_str()).collect();
         same(bs(&oa), gnu("mkdir", &ga));
     }
@@ -275,11 +435,29 @@ fn ls_matches_sorted_ls() {
     }
     let odd = t.path().join("odd");
     std::fs::create_dir(&odd).unwrap();
-    for name in [&b"caf\xe9"[..], b"\xff\xfe", b"Z", b"a", b"_x", b".hidden", b"with space", b"new\nline"] {
+    for name in [
+        &b"caf\xe9"[..],
+        b"\xff\xfe",
+        b"Z",
+        b"a",
+        b"_x",
+        b".hidden",
+        b"with space",
+        b"new\nline",
+    ] {
         std::fs::write(odd.join(OsStr::from_bytes(name)), "").unwrap();
     }
-    for d in [big.clone(), odd, t.path().join("dir"), t.path().join("missing"), t.path().join("text"), "/proc/self/task".into()] {
-        let ls = |c: &mut Command| { c.env("LC_ALL", "C"); };
+    for d in [
+        big.clone(),
+        odd,
+        t.path().join("dir"),
+        t.path().join("missing"),
+        t.path().join("text"),
+        "/proc/self/task".into(),
+    ] {
+        let ls = |c: &mut Command| {
+            c.env("LC_ALL", "C");
+        };
         let mut g = gnu("ls", &[os("-A1"), d.as_os_str()]);
         ls(&mut g);
         if d.starts_with("/proc") {
@@ -288,7 +466,10 @@ fn ls_matches_sorted_ls() {
             let (out, code) = run(bs(&[os("ls"), d.as_os_str()]));
             assert_eq!(code, 0);
             let out = String::from_utf8(out).unwrap();
-            assert!(!out.is_empty() && out.lines().all(|l| l.parse::<u32>().is_ok()), "{out}");
+            assert!(
+                !out.is_empty() && out.lines().all(|l| l.parse::<u32>().is_ok()),
+                "{out}"
+            );
             continue;
         }
         same(bs(&[os("ls"), d.as_os_str()]), g);
@@ -299,12 +480,22 @@ fn ls_matches_sorted_ls() {
 #[test]
 fn run_passes_output_and_exit_code_through() {
     let sh = |script: &str| [os("run"), os("sh"), os("-c"), os(script)].map(|s| s.to_os_string());
-    for script in ["echo out; echo err >&2; exit 7", "exit 0", "exit 1", "exit 255", "head -c 2000000 /dev/zero; echo done"] {
+    for script in [
+        "echo out; echo err >&2; exit 7",
+        "exit 0",
+        "exit 1",
+        "exit 255",
+        "head -c 2000000 /dev/zero; echo done",
+    ] {
         let args = sh(script);
         let a: Vec<&OsStr> = args.iter().map(|s| s.as_os_str()).collect();
         let ours = bs(&a).output().unwrap();
         let theirs = gnu("sh", &a[2..]).output().unwrap();
-        assert_eq!((ours.stdout, ours.stderr, ours.status.code()), (theirs.stdout, theirs.stderr, theirs.status.code()), "{script}");
+        assert_eq!(
+            (ours.stdout, ours.stderr, ours.status.code()),
+            (theirs.stdout, theirs.stderr, theirs.status.code()),
+            "{script}"
+        );
     }
     // Not found: 127 like env(1); not executable: 126.
     for cmd in ["no-such-command-anywhere", "/etc/passwd"] {
@@ -318,7 +509,15 @@ fn lock_holds_until_stdin_closes() {
     let f = t.path().join("lockfile");
     let mut holder = bs(&[os("lock"), f.as_os_str()]);
     let mut child = holder.stdin(Stdio::piped()).spawn().unwrap();
-    let probe = || Command::new("flock").args(["-n"]).arg(&f).arg("true").status().unwrap().code();
+    let probe = || {
+        Command::new("flock")
+            .args(["-n"])
+            .arg(&f)
+            .arg("true")
+            .status()
+            .unwrap()
+            .code()
+    };
     let mut tries = 0;
     while !f.exists() || probe() == Some(0) {
         tries += 1;
@@ -330,11 +529,18 @@ fn lock_holds_until_stdin_closes() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert_eq!(probe(), Some(0));
     // A lock already held elsewhere: exit 1.
-    let mut flock = Command::new("flock").arg(&f).args(["sleep", "30"]).spawn().unwrap();
+    let mut flock = Command::new("flock")
+        .arg(&f)
+        .args(["sleep", "30"])
+        .spawn()
+        .unwrap();
     while probe() == Some(0) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(bs(&[os("lock"), f.as_os_str()]).status().unwrap().code(), Some(1));
+    assert_eq!(
+        bs(&[os("lock"), f.as_os_str()]).status().unwrap().code(),
+        Some(1)
+    );
     flock.kill().unwrap();
     flock.wait().unwrap();
 }
@@ -342,12 +548,28 @@ fn lock_holds_until_stdin_closes() {
 #[test]
 fn writes_to_a_full_device_fail_with_exit_1() {
     let t = tree();
-    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
     let text = t.path().join("text").into_os_string();
-    for args in [&[os("cat"), &text][..], &[os("pwd")], &[os("ls"), t.path().as_os_str()], &[os("nproc")], &[os("env"), os("PATH")], &[os("run"), os("echo"), os("hi")]] {
+    for args in [
+        &[os("cat"), &text][..],
+        &[os("pwd")],
+        &[os("ls"), t.path().as_os_str()],
+        &[os("nproc")],
+        &[os("env"), os("PATH")],
+        &[os("run"), os("echo"), os("hi")],
+    ] {
         let o = bs(args).stdout(full()).output().unwrap();
         assert_eq!(o.status.code(), Some(1), "{args:?}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("ENOSPC"), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("ENOSPC"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     // GNU cat agrees.
     let o = gnu("cat", &[&text]).stdout(full()).output().unwrap();

@@ -40,7 +40,7 @@ fn random_operations_keep_contents_and_alignment() {
         match rng.below(10) {
             0..=4 => {
                 let size = match rng.below(10) {
-                    0 => 1 + rng.below(200_000) as usize, // large
+                    0 => 1 + rng.below(200_000) as usize,        // large
                     1 => MAX_SMALL - 8 + rng.below(16) as usize, // around the class limit
                     _ => 1 + rng.below(600) as usize,
                 };

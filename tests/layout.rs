@@ -21,11 +21,23 @@ fn asm_lives_only_in_arch() {
 #[test]
 fn no_libc_in_normal_dependencies() {
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["tree", "-e", "normal", "--prefix", "none", "--offline", "--manifest-path"])
+        .args([
+            "tree",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
         .output()
         .expect("cargo tree");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tree = String::from_utf8(out.stdout).unwrap();
     assert!(tree.lines().any(|l| l.starts_with("syscalls ")), "{tree}");
     assert!(!tree.lines().any(|l| l.starts_with("libc ")), "{tree}");

@@ -44,7 +44,10 @@ fn live() -> isize {
 /// 10 000, or FFI_SYSCALLS_LEAK_ITERATIONS (scripts/valgrind lowers it: under
 /// memcheck every call is ~50 times slower, and valgrind counts leaks itself).
 static N: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
-    std::env::var("FFI_SYSCALLS_LEAK_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+    std::env::var("FFI_SYSCALLS_LEAK_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
 });
 
 /// Runs `f` once to warm up (lazy statics such as the captured environment), then N
@@ -68,9 +71,21 @@ fn c_abi_functions_leak_nothing() {
     let _s = serial(); // the descriptor count is process-wide
     let t = Tree::small();
     let c = |n: &str| CString::new(bytes(&t.p(n))).unwrap();
-    let paths: Vec<CString> = t.cases().iter().map(|p| CString::new(bytes(p)).unwrap()).collect();
-    no_leak("read", || paths.iter().for_each(|p| free_c(unsafe { syscall_file_read(p.as_ptr(), null_mut()) })));
-    no_leak("mmap_read", || paths.iter().for_each(|p| free_c(unsafe { syscall_file_mmap_read(p.as_ptr(), null_mut()) })));
+    let paths: Vec<CString> = t
+        .cases()
+        .iter()
+        .map(|p| CString::new(bytes(p)).unwrap())
+        .collect();
+    no_leak("read", || {
+        paths
+            .iter()
+            .for_each(|p| free_c(unsafe { syscall_file_read(p.as_ptr(), null_mut()) }))
+    });
+    no_leak("mmap_read", || {
+        paths
+            .iter()
+            .for_each(|p| free_c(unsafe { syscall_file_mmap_read(p.as_ptr(), null_mut()) }))
+    });
     no_leak("exists/size/mtime", || {
         for p in &paths {
             let mut s = 0;
@@ -79,7 +94,11 @@ fn c_abi_functions_leak_nothing() {
             unsafe { syscall_file_modified_time(p.as_ptr(), &mut s) };
         }
     });
-    no_leak("dir_list", || paths.iter().for_each(|p| free_c(unsafe { syscall_dir_list(p.as_ptr(), null_mut()) }.cast())));
+    no_leak("dir_list", || {
+        paths
+            .iter()
+            .for_each(|p| free_c(unsafe { syscall_dir_list(p.as_ptr(), null_mut()) }.cast()))
+    });
     let (w, bad) = (c("w"), c("missing/w"));
     no_leak("write/append/delete", || unsafe {
         syscall_file_write(w.as_ptr(), b"x".as_ptr(), 1);
@@ -130,9 +149,19 @@ fn c_abi_functions_leak_nothing() {
 #[test]
 fn process_run_leaks_nothing() {
     let _s = serial();
-    let args = [c"-c".as_ptr(), c"echo out; echo err >&2; exit 3".as_ptr(), std::ptr::null()];
+    let args = [
+        c"-c".as_ptr(),
+        c"echo out; echo err >&2; exit 3".as_ptr(),
+        std::ptr::null(),
+    ];
     let run = |cmd: &std::ffi::CStr, args: *const *const c_char| unsafe {
-        let mut out = SyscallOutput { stdout_data: null_mut(), stdout_len: 0, stderr_data: null_mut(), stderr_len: 0, exit_code: 0 };
+        let mut out = SyscallOutput {
+            stdout_data: null_mut(),
+            stdout_len: 0,
+            stderr_data: null_mut(),
+            stderr_len: 0,
+            exit_code: 0,
+        };
         syscall_process_run(cmd.as_ptr(), args, &mut out);
         free_c(out.stdout_data);
         free_c(out.stderr_data);
@@ -160,7 +189,11 @@ fn rt_functions_leak_nothing() {
     let drop_v = |v: V| unsafe { value::free(v) };
     macro_rules! on_paths {
         ($f:ident) => {
-            no_leak(stringify!($f), || paths.iter().for_each(|p| drop_v(unsafe { $f(p.as_ptr(), p.len() as u64) })))
+            no_leak(stringify!($f), || {
+                paths
+                    .iter()
+                    .for_each(|p| drop_v(unsafe { $f(p.as_ptr(), p.len() as u64) }))
+            })
         };
     }
     on_paths!(rt_file_exists);

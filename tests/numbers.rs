@@ -34,7 +34,6 @@ fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
     .to_vec()
 }
 
-
 #[test]
 fn used_numbers_are_all_listed() {
     let files = common::rust_files(&["src", "arch"]);
@@ -42,13 +41,19 @@ fn used_numbers_are_all_listed() {
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         for piece in text.split("Sysno::").skip(1) {
-            let name: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let name: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             in_sources.insert(name);
         }
     }
     let listed: BTreeSet<String> = used().iter().map(|(_, n, _)| n.to_string()).collect();
     assert!(!in_sources.is_empty());
-    assert_eq!(in_sources, listed, "the table above must list exactly the Sysno names the crate uses");
+    assert_eq!(
+        in_sources, listed,
+        "the table above must list exactly the Sysno names the crate uses"
+    );
 }
 
 #[test]
@@ -80,7 +85,9 @@ fn uapi_numbers() -> HashMap<String, usize> {
             continue;
         }
         let path = Path::new(root).join(&rel);
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         for line in text.lines() {
             let words: Vec<&str> = line.split_whitespace().collect();
             match words.as_slice() {
@@ -88,13 +95,17 @@ fn uapi_numbers() -> HashMap<String, usize> {
                     queue.push(inc.trim_matches(|c| c == '<' || c == '>').to_string())
                 }
                 ["#define", name, value, ..] if name.starts_with("__NR") => {
-                    raw.entry(name.to_string()).or_insert_with(|| value.to_string());
+                    raw.entry(name.to_string())
+                        .or_insert_with(|| value.to_string());
                 }
                 _ => {}
             }
         }
     }
-    assert!(!raw.is_empty(), "no syscall numbers found under {root}: install the headers (scripts/setup)");
+    assert!(
+        !raw.is_empty(),
+        "no syscall numbers found under {root}: install the headers (scripts/setup)"
+    );
     let mut out = HashMap::new();
     for (name, value) in &raw {
         let resolved = raw.get(value).unwrap_or(value);
@@ -109,6 +120,11 @@ fn uapi_numbers() -> HashMap<String, usize> {
 fn numbers_match_kernel_headers() {
     let headers = uapi_numbers();
     for (ours, name, _) in used() {
-        assert_eq!(headers.get(name), Some(&(ours as usize)), "{name} on {}", std::env::consts::ARCH);
+        assert_eq!(
+            headers.get(name),
+            Some(&(ours as usize)),
+            "{name} on {}",
+            std::env::consts::ARCH
+        );
     }
 }

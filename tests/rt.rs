@@ -34,7 +34,12 @@ fn strings(v: V) -> Option<Vec<Vec<u8>>> {
         return None;
     }
     let items = unsafe { o.0.as_array() }.expect("an Array");
-    Some(items.iter().map(|s| unsafe { s.as_bytes() }.expect("a String").to_vec()).collect())
+    Some(
+        items
+            .iter()
+            .map(|s| unsafe { s.as_bytes() }.expect("a String").to_vec())
+            .collect(),
+    )
 }
 
 fn byte_array(v: V) -> Option<Vec<u8>> {
@@ -42,7 +47,11 @@ fn byte_array(v: V) -> Option<Vec<u8>> {
     if o.0 == V::NIL {
         return None;
     }
-    Some(unsafe { o.0.as_byte_array() }.expect("a byte Array").to_vec())
+    Some(
+        unsafe { o.0.as_byte_array() }
+            .expect("a byte Array")
+            .to_vec(),
+    )
 }
 
 fn int(v: V) -> i64 {
@@ -52,7 +61,6 @@ fn int(v: V) -> i64 {
 fn boolean(v: V) -> bool {
     v.as_bool().expect("TRUE or FALSE")
 }
-
 
 fn arg(p: &Path) -> (*const u8, u64) {
     let b = bytes(p);
@@ -73,24 +81,54 @@ fn read_text_and_mmap_match_std() {
     let t = Tree::new();
     for p in t.cases() {
         let what = format!("read_text {p:?}");
-        check(&what, string(rt!(rt_file_read_text(&p))), std::fs::read_to_string(&p).map(String::into_bytes));
-        check(&what, string(rt!(rt_file_mmap_read_text(&p))), std::fs::read_to_string(&p).map(String::into_bytes));
-        check(&what, byte_array(rt!(rt_file_mmap_read_bytes(&p))), std::fs::read(&p));
+        check(
+            &what,
+            string(rt!(rt_file_read_text(&p))),
+            std::fs::read_to_string(&p).map(String::into_bytes),
+        );
+        check(
+            &what,
+            string(rt!(rt_file_mmap_read_text(&p))),
+            std::fs::read_to_string(&p).map(String::into_bytes),
+        );
+        check(
+            &what,
+            byte_array(rt!(rt_file_mmap_read_bytes(&p))),
+            std::fs::read(&p),
+        );
     }
     // /proc files report size 0 and still read in full.
     let status = string(rt!(rt_file_read_text(Path::new("/proc/self/status")))).unwrap();
     assert_eq!(std::fs::metadata("/proc/self/status").unwrap().len(), 0);
-    let keys = |s: &[u8]| s.split(|&c| c == b'\n').map(|l| l.split(|&c| c == b':').next().unwrap().to_vec()).collect::<Vec<_>>();
-    assert_eq!(keys(&status), keys(&std::fs::read("/proc/self/status").unwrap()));
+    let keys = |s: &[u8]| {
+        s.split(|&c| c == b'\n')
+            .map(|l| l.split(|&c| c == b':').next().unwrap().to_vec())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&status),
+        keys(&std::fs::read("/proc/self/status").unwrap())
+    );
     assert!(status.len() > 500);
     // A FIFO can not be mapped: read instead.
     let fifo = t.p("fifo");
-    assert_eq!(unsafe { libc::mkfifo(std::ffi::CString::new(bytes(&fifo)).unwrap().as_ptr(), 0o600) }, 0);
+    assert_eq!(
+        unsafe {
+            libc::mkfifo(
+                std::ffi::CString::new(bytes(&fifo)).unwrap().as_ptr(),
+                0o600,
+            )
+        },
+        0
+    );
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, b"through a fifo").unwrap())
     };
-    assert_eq!(byte_array(rt!(rt_file_mmap_read_bytes(&fifo))).unwrap(), b"through a fifo");
+    assert_eq!(
+        byte_array(rt!(rt_file_mmap_read_bytes(&fifo))).unwrap(),
+        b"through a fifo"
+    );
     writer.join().unwrap();
 }
 
@@ -102,31 +140,61 @@ fn write_append_delete_match_std() {
     for name in ["new", "text", "dir", "missing/x", "text/below", "loop-a"] {
         let (o, s) = (ours.p(name), theirs.p(name));
         let (c, n) = (content.as_ptr(), content.len() as u64);
-        check(&format!("write {name}"), boolean(rt!(rt_file_write_text(&o, c, n))).then_some(()).or(None), std::fs::write(&s, content));
+        check(
+            &format!("write {name}"),
+            boolean(rt!(rt_file_write_text(&o, c, n)))
+                .then_some(())
+                .or(None),
+            std::fs::write(&s, content),
+        );
         assert_eq!(std::fs::read(&o).ok(), std::fs::read(&s).ok(), "{name}");
-        let appended = std::fs::OpenOptions::new().append(true).create(true).open(&s).and_then(|mut f| io::Write::write_all(&mut f, b"more\n"));
-        check(&format!("append {name}"), boolean(rt!(rt_file_append_text(&o, b"more\n".as_ptr(), 5))).then_some(()), appended);
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&s)
+            .and_then(|mut f| io::Write::write_all(&mut f, b"more\n"));
+        check(
+            &format!("append {name}"),
+            boolean(rt!(rt_file_append_text(&o, b"more\n".as_ptr(), 5))).then_some(()),
+            appended,
+        );
         assert_eq!(std::fs::read(&o).ok(), std::fs::read(&s).ok(), "{name}");
     }
     // Invalid UTF-8 content is not text: nothing is written.
     let bad = ours.p("bad");
-    assert!(!boolean(rt!(rt_file_write_text(&bad, b"\xff\xfe".as_ptr(), 2))));
+    assert!(!boolean(rt!(rt_file_write_text(
+        &bad,
+        b"\xff\xfe".as_ptr(),
+        2
+    ))));
     assert_eq!(syscall_last_errno(), libc::EILSEQ);
     assert!(!bad.exists());
     // delete and remove are std::fs::remove_file.
     for name in ["text", "empty", "dir", "missing", "text/below", "loop-a"] {
         let (o, s) = (ours.p(name), theirs.p(name));
-        check(&format!("delete {name}"), boolean(rt!(rt_file_delete(&o))).then_some(()), std::fs::remove_file(&s));
+        check(
+            &format!("delete {name}"),
+            boolean(rt!(rt_file_delete(&o))).then_some(()),
+            std::fs::remove_file(&s),
+        );
     }
     // remove is C's remove(3): files and empty directories.
     let c_remove = |p: &Path| {
         let c = std::ffi::CString::new(bytes(p)).unwrap();
-        if unsafe { libc::remove(c.as_ptr()) } == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+        if unsafe { libc::remove(c.as_ptr()) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
     };
     std::fs::write(ours.p("dir/inside"), "").unwrap();
     std::fs::write(theirs.p("dir/inside"), "").unwrap();
     for name in ["big", "big", "dir", "dir/inside", "dir", "dir", "missing/x"] {
-        check(&format!("remove {name}"), boolean(rt!(rt_file_remove(&ours.p(name)))).then_some(()), c_remove(&theirs.p(name)));
+        check(
+            &format!("remove {name}"),
+            boolean(rt!(rt_file_remove(&ours.p(name)))).then_some(()),
+            c_remove(&theirs.p(name)),
+        );
         assert_eq!(ours.p(name).exists(), theirs.p(name).exists());
     }
 }
@@ -136,15 +204,32 @@ fn exists_size_mtime_match_std() {
     let _s = serial();
     let t = Tree::new();
     let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_234_567_890);
-    std::fs::File::options().write(true).open(t.p("text")).unwrap().set_modified(when).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(t.p("text"))
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
     for p in t.cases() {
         let what = format!("{p:?}");
         let meta = std::fs::metadata(&p);
-        check(&what, boolean(rt!(rt_file_exists(&p))).then_some(()), meta.as_ref().map(drop).map_err(|e| io::Error::from_raw_os_error(e.raw_os_error().unwrap())));
+        check(
+            &what,
+            boolean(rt!(rt_file_exists(&p))).then_some(()),
+            meta.as_ref()
+                .map(drop)
+                .map_err(|e| io::Error::from_raw_os_error(e.raw_os_error().unwrap())),
+        );
         let size = int(rt!(rt_file_size(&p)));
-        check(&what, (size != -1).then_some(size), std::fs::metadata(&p).map(|m| m.len() as i64));
+        check(
+            &what,
+            (size != -1).then_some(size),
+            std::fs::metadata(&p).map(|m| m.len() as i64),
+        );
         let mtime = int(rt!(rt_file_modified_time(&p)));
-        let theirs = std::fs::metadata(&p).and_then(|m| m.modified()).map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64);
+        let theirs = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64);
         check(&what, (mtime != -1).then_some(mtime), theirs);
     }
     assert_eq!(int(rt!(rt_file_modified_time(&t.p("text")))), 1_234_567_890);
@@ -158,13 +243,28 @@ fn copy_matches_std() {
     let (ours, theirs) = (Tree::new(), Tree::new());
     for t in [&ours, &theirs] {
         std::fs::set_permissions(t.p("big"), std::fs::Permissions::from_mode(0o751)).unwrap();
-        std::fs::write(t.p("old-target"), "to be replaced, and longer than what replaces it").unwrap();
-        std::fs::set_permissions(t.p("old-target"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::write(
+            t.p("old-target"),
+            "to be replaced, and longer than what replaces it",
+        )
+        .unwrap();
+        std::fs::set_permissions(t.p("old-target"), std::fs::Permissions::from_mode(0o600))
+            .unwrap();
     }
     let sources = ["text", "empty", "latin1", "big", "dir", "missing", "loop-a"];
-    for src in sources.iter().map(|s| s.to_string()).chain(["/proc/version".to_string(), "/proc/self/status".to_string()]) {
+    for src in sources
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["/proc/version".to_string(), "/proc/self/status".to_string()])
+    {
         for dst in ["copy", "old-target", "dir", "missing/x"] {
-            let p = |t: &Tree, n: &str| if n.starts_with('/') { Path::new(n).to_path_buf() } else { t.p(n) };
+            let p = |t: &Tree, n: &str| {
+                if n.starts_with('/') {
+                    Path::new(n).to_path_buf()
+                } else {
+                    t.p(n)
+                }
+            };
             let (os, od, ts, td) = (p(&ours, &src), ours.p(dst), p(&theirs, &src), theirs.p(dst));
             let (sp, sl) = arg(&os);
             let (dp, dl) = arg(&od);
@@ -179,7 +279,11 @@ fn copy_matches_std() {
                 }
                 _ => check(&what, ok.then_some(()), oracle.map(drop)),
             }
-            let meta = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.permissions().mode(), m.len()));
+            let meta = |p: &Path| {
+                std::fs::metadata(p)
+                    .ok()
+                    .map(|m| (m.permissions().mode(), m.len()))
+            };
             if src != "/proc/self/status" {
                 assert_eq!(std::fs::read(&od).ok(), std::fs::read(&td).ok(), "{what}");
             }
@@ -194,11 +298,31 @@ fn copy_matches_std() {
 fn dir_create_and_list_match_std() {
     let _s = serial();
     let (ours, theirs) = (Tree::new(), Tree::new());
-    for (name, recursive) in [("d1", false), ("d1", false), ("a/b/c", false), ("a/b/c", true), ("a/b/c", true), ("a/b/c/", true),
-                              ("text/x", true), ("text", true), ("text", false), ("dir", true), ("loop-a/x", true), ("x/../y/./z", true)] {
+    for (name, recursive) in [
+        ("d1", false),
+        ("d1", false),
+        ("a/b/c", false),
+        ("a/b/c", true),
+        ("a/b/c", true),
+        ("a/b/c/", true),
+        ("text/x", true),
+        ("text", true),
+        ("text", false),
+        ("dir", true),
+        ("loop-a/x", true),
+        ("x/../y/./z", true),
+    ] {
         let (o, t) = (ours.p(name), theirs.p(name));
-        let oracle = if recursive { std::fs::create_dir_all(&t) } else { std::fs::create_dir(&t) };
-        check(&format!("create {name} {recursive}"), boolean(rt!(rt_dir_create(&o, recursive))).then_some(()), oracle);
+        let oracle = if recursive {
+            std::fs::create_dir_all(&t)
+        } else {
+            std::fs::create_dir(&t)
+        };
+        check(
+            &format!("create {name} {recursive}"),
+            boolean(rt!(rt_dir_create(&o, recursive))).then_some(()),
+            oracle,
+        );
         assert_eq!(o.is_dir(), t.is_dir(), "{name}");
     }
     // Listing: 1 000 entries, non-UTF-8 names, empty, missing, a file.
@@ -208,9 +332,21 @@ fn dir_create_and_list_match_std() {
         std::fs::write(many.join(format!("entry-{i:04}")), "").unwrap();
     }
     std::fs::write(many.join(std::ffi::OsStr::from_bytes(b"latin1-\xe9")), "").unwrap();
-    for p in [many.clone(), ours.p("dir"), ours.p("a"), ours.p("missing"), ours.p("text"), ours.p("loop-a"), Path::new("/proc/self/fd/").to_path_buf(), Path::new("/").to_path_buf()] {
+    for p in [
+        many.clone(),
+        ours.p("dir"),
+        ours.p("a"),
+        ours.p("missing"),
+        ours.p("text"),
+        ours.p("loop-a"),
+        Path::new("/proc/self/fd/").to_path_buf(),
+        Path::new("/").to_path_buf(),
+    ] {
         let listed = strings(rt!(rt_dir_list(&p)));
-        let oracle = std::fs::read_dir(&p).and_then(|d| d.map(|e| e.map(|e| e.file_name().as_bytes().to_vec())).collect::<io::Result<Vec<_>>>());
+        let oracle = std::fs::read_dir(&p).and_then(|d| {
+            d.map(|e| e.map(|e| e.file_name().as_bytes().to_vec()))
+                .collect::<io::Result<Vec<_>>>()
+        });
         if p.starts_with("/proc") {
             // The listing includes the descriptor each side has open while listing.
             assert!(listed.is_some() && oracle.is_ok());
@@ -230,14 +366,24 @@ fn lock_and_unlock_exclude_others() {
     let try_other = |p: &Path| {
         // Another open file description (another process has its own) must fail.
         let f = std::fs::File::open(p).unwrap();
-        let r = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&f), libc::LOCK_EX | libc::LOCK_NB) };
+        let r = unsafe {
+            libc::flock(
+                std::os::fd::AsRawFd::as_raw_fd(&f),
+                libc::LOCK_EX | libc::LOCK_NB,
+            )
+        };
         (r == 0, io::Error::last_os_error().raw_os_error())
     };
     let h = int(rt!(rt_file_lock(&path)));
     assert!(h >= 0);
     assert!(path.exists(), "the lock file is created");
     assert_eq!(try_other(&path), (false, Some(libc::EWOULDBLOCK)));
-    let other_process = std::process::Command::new("flock").args(["-n"]).arg(&path).arg("true").status().unwrap();
+    let other_process = std::process::Command::new("flock")
+        .args(["-n"])
+        .arg(&path)
+        .arg("true")
+        .status()
+        .unwrap();
     assert_eq!(other_process.code(), Some(1), "flock(1) must find it taken");
     // Locking again from here is refused too (a new open file description).
     assert_eq!(int(rt!(rt_file_lock(&path))), -1);
@@ -260,33 +406,65 @@ fn lock_and_unlock_exclude_others() {
     // Failures: a directory that is missing, a path below a file.
     for p in [t.p("missing/x"), t.p("text/x")] {
         assert_eq!(int(rt!(rt_file_lock(&p))), -1);
-        assert_eq!(syscall_last_errno(), errno_of(&std::fs::File::create(&p).unwrap_err()));
+        assert_eq!(
+            syscall_last_errno(),
+            errno_of(&std::fs::File::create(&p).unwrap_err())
+        );
     }
 }
 
 #[test]
 fn env_matches_std() {
     let _s = serial();
-    check("cwd", string(rt_env_cwd()), std::env::current_dir().map(|p| bytes(&p).to_vec()));
-    check("home", string(rt_env_home()), Ok(std::env::var_os("HOME").unwrap().as_bytes().to_vec()));
+    check(
+        "cwd",
+        string(rt_env_cwd()),
+        std::env::current_dir().map(|p| bytes(&p).to_vec()),
+    );
+    check(
+        "home",
+        string(rt_env_home()),
+        Ok(std::env::var_os("HOME").unwrap().as_bytes().to_vec()),
+    );
     for name in ["PATH", "HOME", "SURELY_NOT_SET_ANYWHERE"] {
         let (p, l) = (name.as_ptr(), name.len() as u64);
-        assert_eq!(string(unsafe { rt_env_get(p, l) }), std::env::var_os(name).map(|v| v.as_bytes().to_vec()), "{name}");
+        assert_eq!(
+            string(unsafe { rt_env_get(p, l) }),
+            std::env::var_os(name).map(|v| v.as_bytes().to_vec()),
+            "{name}"
+        );
     }
     // Invalid names: NIL and EINVAL, and set refuses them (std::env::set_var would panic).
     for name in ["", "A=B", "A\0B"] {
-        assert_eq!(unsafe { rt_env_get(name.as_ptr(), name.len() as u64) }, V::NIL);
+        assert_eq!(
+            unsafe { rt_env_get(name.as_ptr(), name.len() as u64) },
+            V::NIL
+        );
         assert_eq!(syscall_last_errno(), libc::EINVAL);
-        assert!(!boolean(unsafe { rt_env_set(name.as_ptr(), name.len() as u64, b"v".as_ptr(), 1) }));
+        assert!(!boolean(unsafe {
+            rt_env_set(name.as_ptr(), name.len() as u64, b"v".as_ptr(), 1)
+        }));
         assert_eq!(syscall_last_errno(), libc::EINVAL);
     }
-    assert!(!boolean(unsafe { rt_env_set(b"OK".as_ptr(), 2, b"a\0b".as_ptr(), 3) }));
+    assert!(!boolean(unsafe {
+        rt_env_set(b"OK".as_ptr(), 2, b"a\0b".as_ptr(), 3)
+    }));
     // set, overwrite, and a child sees it.
     let (n, v1, v2) = ("FFI_SYSCALLS_TEST_VAR", "first", "second value");
-    assert!(boolean(unsafe { rt_env_set(n.as_ptr(), n.len() as u64, v1.as_ptr(), v1.len() as u64) }));
-    assert_eq!(string(unsafe { rt_env_get(n.as_ptr(), n.len() as u64) }).unwrap(), v1.as_bytes());
-    assert!(boolean(unsafe { rt_env_set(n.as_ptr(), n.len() as u64, v2.as_ptr(), v2.len() as u64) }));
-    assert_eq!(string(unsafe { rt_env_get(n.as_ptr(), n.len() as u64) }).unwrap(), v2.as_bytes());
+    assert!(boolean(unsafe {
+        rt_env_set(n.as_ptr(), n.len() as u64, v1.as_ptr(), v1.len() as u64)
+    }));
+    assert_eq!(
+        string(unsafe { rt_env_get(n.as_ptr(), n.len() as u64) }).unwrap(),
+        v1.as_bytes()
+    );
+    assert!(boolean(unsafe {
+        rt_env_set(n.as_ptr(), n.len() as u64, v2.as_ptr(), v2.len() as u64)
+    }));
+    assert_eq!(
+        string(unsafe { rt_env_get(n.as_ptr(), n.len() as u64) }).unwrap(),
+        v2.as_bytes()
+    );
     let (out, _, code) = run("sh", &["-c", "printf %s \"$FFI_SYSCALLS_TEST_VAR\""]);
     assert_eq!((out.as_slice(), code), (v2.as_bytes(), 0));
 }
@@ -298,7 +476,9 @@ fn home_falls_back_to_passwd() {
     ffi_syscalls::env::remove(b"HOME").unwrap();
     let ours = string(rt_env_home());
     let pw = unsafe { libc::getpwuid(libc::getuid()) };
-    let oracle = unsafe { std::ffi::CStr::from_ptr((*pw).pw_dir) }.to_bytes().to_vec();
+    let oracle = unsafe { std::ffi::CStr::from_ptr((*pw).pw_dir) }
+        .to_bytes()
+        .to_vec();
     if let Some(h) = saved {
         ffi_syscalls::env::set(b"HOME", &h).unwrap();
     }
@@ -337,7 +517,13 @@ fn process_run_matches_command() {
         ("/bin/echo", &["a b", "", "ü"]),
         ("sh", &["-c", "kill -9 $$"]),
         ("sh", &["-c", "cat"]),
-        ("sh", &["-c", "head -c 3000000 /dev/zero; head -c 2500000 /dev/zero >&2; echo done"]),
+        (
+            "sh",
+            &[
+                "-c",
+                "head -c 3000000 /dev/zero; head -c 2500000 /dev/zero >&2; echo done",
+            ],
+        ),
         ("no-such-command-anywhere", &[]),
         ("/no/such/path", &[]),
         ("/", &[]),
@@ -378,26 +564,46 @@ fn process_run_matches_command() {
     assert_eq!(unsafe { t.0.as_tuple() }.unwrap()[2].as_int(), Some(-1));
     assert_eq!(syscall_last_errno(), libc::EINVAL);
     // No zombie: every child was reaped.
-    assert_eq!(unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) }, -1);
+    assert_eq!(
+        unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) },
+        -1
+    );
 }
 
 #[test]
 fn system_and_time_match_libc() {
     let _s = serial();
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) }, 0);
-    assert_eq!(int(rt_system_cpu_count()), i64::from(unsafe { libc::CPU_COUNT(&set) }));
+    assert_eq!(
+        unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) },
+        0
+    );
+    assert_eq!(
+        int(rt_system_cpu_count()),
+        i64::from(unsafe { libc::CPU_COUNT(&set) })
+    );
     let nproc = std::process::Command::new("nproc").output().unwrap().stdout;
-    assert_eq!(int(rt_system_cpu_count()).to_string() + "\n", String::from_utf8(nproc).unwrap());
+    assert_eq!(
+        int(rt_system_cpu_count()).to_string() + "\n",
+        String::from_utf8(nproc).unwrap()
+    );
 
     let mut buf = [0u8; 256];
-    assert_eq!(unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) }, 0);
-    let host = std::ffi::CStr::from_bytes_until_nul(&buf).unwrap().to_bytes().to_vec();
+    assert_eq!(
+        unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) },
+        0
+    );
+    let host = std::ffi::CStr::from_bytes_until_nul(&buf)
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     assert_eq!(string(rt_hostname()), Some(host));
 
     assert_eq!(int(rt_getpid()), i64::from(std::process::id()));
 
-    let micros = |t: std::time::SystemTime| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as i64;
+    let micros = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as i64
+    };
     let before = micros(std::time::SystemTime::now());
     let ours = int(rt_time_now_unix_micros());
     let after = micros(std::time::SystemTime::now());
@@ -410,7 +616,12 @@ fn system_and_time_match_libc() {
 /// Runs `f` in a forked child with fd 1 and 2 sent to `target`; returns the child's
 /// wait status. The child only calls our functions, which make raw system calls.
 fn in_child(target: &Path, f: impl FnOnce() -> i32) -> i32 {
-    let fd = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(target).unwrap();
+    let fd = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(target)
+        .unwrap();
     let raw = std::os::fd::AsRawFd::as_raw_fd(&fd);
     let pid = unsafe { libc::fork() };
     if pid == 0 {
@@ -438,14 +649,25 @@ fn print_and_exit() {
             unsafe { rt_eprintln_str(b"d".as_ptr(), 1) },
             unsafe { rt_println_str(std::ptr::null(), 0) },
         ];
-        if ok.iter().all(|&v| v == V::TRUE) { 42 } else { 1 }
+        if ok.iter().all(|&v| v == V::TRUE) {
+            42
+        } else {
+            1
+        }
     });
-    assert_eq!((libc::WIFEXITED(status), libc::WEXITSTATUS(status)), (true, 42));
+    assert_eq!(
+        (libc::WIFEXITED(status), libc::WEXITSTATUS(status)),
+        (true, 42)
+    );
     assert_eq!(std::fs::read(&out).unwrap(), b"ab\ncd\n\n");
     // A full device: FALSE with ENOSPC, exit code says so.
     let status = in_child(Path::new("/dev/full"), || {
         let v = unsafe { rt_println_str(b"lost?".as_ptr(), 5) };
-        if v == V::FALSE && syscall_last_errno() == libc::ENOSPC { 7 } else { 1 }
+        if v == V::FALSE && syscall_last_errno() == libc::ENOSPC {
+            7
+        } else {
+            1
+        }
     });
     assert_eq!(libc::WEXITSTATUS(status), 7);
 }
@@ -459,7 +681,10 @@ fn bad_input_gives_failure_values() {
     assert_eq!(syscall_last_errno(), libc::EFAULT);
     assert_eq!(unsafe { rt_file_read_text(null, 5) }, V::NIL);
     assert_eq!(unsafe { rt_file_write_text(null, 5, null, 0) }, V::FALSE);
-    assert_eq!(unsafe { rt_file_write_text(b"/tmp/x".as_ptr(), 6, null, 3) }, V::FALSE);
+    assert_eq!(
+        unsafe { rt_file_write_text(b"/tmp/x".as_ptr(), 6, null, 3) },
+        V::FALSE
+    );
     assert_eq!(syscall_last_errno(), libc::EFAULT);
     assert_eq!(unsafe { rt_file_size(null, 1) }.as_int(), Some(-1));
     assert_eq!(unsafe { rt_dir_list(null, 1) }, V::NIL);
@@ -468,11 +693,17 @@ fn bad_input_gives_failure_values() {
     assert_eq!(unsafe { rt_println_str(null, 1) }, V::FALSE);
     assert_eq!(syscall_last_errno(), libc::EFAULT);
     // Interior NUL: EINVAL before the kernel could cut the path short.
-    assert_eq!(unsafe { rt_file_exists(b"/etc\0/passwd".as_ptr(), 12) }, V::FALSE);
+    assert_eq!(
+        unsafe { rt_file_exists(b"/etc\0/passwd".as_ptr(), 12) },
+        V::FALSE
+    );
     assert_eq!(syscall_last_errno(), libc::EINVAL);
     // Longer than PATH_MAX.
     let long = "/".to_string() + &"x".repeat(5000);
-    assert_eq!(unsafe { rt_file_read_text(long.as_ptr(), long.len() as u64) }, V::NIL);
+    assert_eq!(
+        unsafe { rt_file_read_text(long.as_ptr(), long.len() as u64) },
+        V::NIL
+    );
     assert_eq!(syscall_last_errno(), libc::ENAMETOOLONG);
     // A symlink loop.
     let t = Tree::new();

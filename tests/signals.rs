@@ -16,14 +16,22 @@ extern "C" fn on_alarm(_: i32) {
 }
 
 fn timer(interval_us: i64) {
-    let t = uapi::timeval { tv_sec: 0, tv_usec: interval_us as _ };
-    let it = uapi::itimerval { it_interval: t, it_value: t };
+    let t = uapi::timeval {
+        tv_sec: 0,
+        tv_usec: interval_us as _,
+    };
+    let it = uapi::itimerval {
+        it_interval: t,
+        it_value: t,
+    };
     sys::setitimer(uapi::ITIMER_REAL, &it, None).unwrap();
 }
 
 /// Helper threads must not take the signal: spawn them with SIGALRM blocked.
 fn helper<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> std::thread::JoinHandle<T> {
-    let block = uapi::kernel_sigset_t { sig: [1 << (uapi::SIGALRM - 1)] };
+    let block = uapi::kernel_sigset_t {
+        sig: [1 << (uapi::SIGALRM - 1)],
+    };
     let mut old = uapi::kernel_sigset_t { sig: [0] };
     sys::rt_sigprocmask(uapi::SIG_BLOCK, Some(&block), Some(&mut old)).unwrap();
     let h = std::thread::spawn(f);
@@ -86,10 +94,18 @@ struct Results {
 
 fn everything(dir: &std::path::Path, tag: &str) -> Results {
     let b = |p: std::path::PathBuf| p.as_os_str().as_encoded_bytes().to_vec();
-    let (src, dst, proc_dst) = (b(dir.join("src")), b(dir.join(format!("dst-{tag}"))), b(dir.join(format!("proc-{tag}"))));
+    let (src, dst, proc_dst) = (
+        b(dir.join("src")),
+        b(dir.join(format!("dst-{tag}"))),
+        b(dir.join(format!("proc-{tag}"))),
+    );
     fs::copy(&src, &dst).unwrap();
     fs::copy(b"/proc/self/mounts", &proc_dst).unwrap();
-    let mut list: Vec<Vec<u8>> = fs::dir_list(&b(dir.join("many"))).unwrap().iter().map(<[u8]>::to_vec).collect();
+    let mut list: Vec<Vec<u8>> = fs::dir_list(&b(dir.join("many")))
+        .unwrap()
+        .iter()
+        .map(<[u8]>::to_vec)
+        .collect();
     list.sort();
     let sh = |script: &str| process::run(b"sh", &[b"-c", script.as_bytes()]).unwrap();
     let runs = vec![
@@ -126,18 +142,43 @@ fn main() {
     let mut passed = 0;
     let mut failed = 0;
     let mut check = |name: &str, ok: bool| {
-        println!("test {name} under SIGALRM ... {}", if ok { "ok" } else { "FAILED" });
+        println!(
+            "test {name} under SIGALRM ... {}",
+            if ok { "ok" } else { "FAILED" }
+        );
         if ok { passed += 1 } else { failed += 1 }
     };
-    check("read", loud.read == quiet.read && quiet.read == pattern(2 << 20));
-    check("write", loud.write == quiet.write && quiet.write == pattern(4 << 20));
-    check("file_copy", loud.copy.0 == quiet.copy.0 && loud.copy.0 == pattern(8 << 20) && loud.copy.1 == quiet.copy.1);
-    check("dir_list", loud.list == quiet.list && loud.list.len() == 3000);
-    check("process_run", loud.runs == quiet.runs && quiet.runs[0].code == 3 && quiet.runs[1].stdout.len() == 3_000_000);
+    check(
+        "read",
+        loud.read == quiet.read && quiet.read == pattern(2 << 20),
+    );
+    check(
+        "write",
+        loud.write == quiet.write && quiet.write == pattern(4 << 20),
+    );
+    check(
+        "file_copy",
+        loud.copy.0 == quiet.copy.0
+            && loud.copy.0 == pattern(8 << 20)
+            && loud.copy.1 == quiet.copy.1,
+    );
+    check(
+        "dir_list",
+        loud.list == quiet.list && loud.list.len() == 3000,
+    );
+    check(
+        "process_run",
+        loud.runs == quiet.runs
+            && quiet.runs[0].code == 3
+            && quiet.runs[1].stdout.len() == 3_000_000,
+    );
     // The timer must really have been interrupting: at 1 kHz over the run above.
     check("alarms delivered", alarms > if valgrind { 5 } else { 50 });
     println!("({alarms} SIGALRM delivered)");
-    println!("\ntest result: {}. {passed} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out\n", if failed == 0 { "ok" } else { "FAILED" });
+    println!(
+        "\ntest result: {}. {passed} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out\n",
+        if failed == 0 { "ok" } else { "FAILED" }
+    );
     if failed > 0 {
         std::process::exit(101);
     }

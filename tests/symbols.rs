@@ -8,13 +8,36 @@ use std::process::Command;
 /// The design's `rt_*` functions (shared/design.md): the system table plus what a
 /// bootstrap program needs.
 const RT_FUNCTIONS: &[&str] = &[
-    "rt_file_exists", "rt_file_read_text", "rt_file_write_text", "rt_file_append_text",
-    "rt_file_delete", "rt_file_remove", "rt_file_size", "rt_file_modified_time", "rt_file_copy",
-    "rt_dir_create", "rt_dir_list", "rt_file_lock", "rt_file_unlock", "rt_file_mmap_read_text",
-    "rt_file_mmap_read_bytes", "rt_env_cwd", "rt_env_home", "rt_env_get", "rt_env_set",
-    "rt_getpid", "rt_process_run", "rt_system_cpu_count", "rt_hostname",
-    "rt_print_str", "rt_println_str", "rt_eprint_str", "rt_eprintln_str", "rt_exit",
-    "rt_get_args", "rt_time_now_unix_micros",
+    "rt_file_exists",
+    "rt_file_read_text",
+    "rt_file_write_text",
+    "rt_file_append_text",
+    "rt_file_delete",
+    "rt_file_remove",
+    "rt_file_size",
+    "rt_file_modified_time",
+    "rt_file_copy",
+    "rt_dir_create",
+    "rt_dir_list",
+    "rt_file_lock",
+    "rt_file_unlock",
+    "rt_file_mmap_read_text",
+    "rt_file_mmap_read_bytes",
+    "rt_env_cwd",
+    "rt_env_home",
+    "rt_env_get",
+    "rt_env_set",
+    "rt_getpid",
+    "rt_process_run",
+    "rt_system_cpu_count",
+    "rt_hostname",
+    "rt_print_str",
+    "rt_println_str",
+    "rt_eprint_str",
+    "rt_eprintln_str",
+    "rt_exit",
+    "rt_get_args",
+    "rt_time_now_unix_micros",
 ];
 
 fn root() -> &'static Path {
@@ -27,8 +50,13 @@ fn header_functions() -> BTreeSet<String> {
     text.split("syscall_")
         .skip(1)
         .filter_map(|rest| {
-            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            rest[name.len()..].starts_with('(').then(|| format!("syscall_{name}"))
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            rest[name.len()..]
+                .starts_with('(')
+                .then(|| format!("syscall_{name}"))
         })
         .collect()
 }
@@ -43,7 +71,16 @@ fn exported(features: &[&str], prefix: &str) -> BTreeSet<String> {
     };
     let target_dir = root().join("target/symbols");
     let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["build", "--quiet", "--lib", "--target", triple, "--manifest-path"]).arg(root().join("Cargo.toml"));
+    cargo
+        .args([
+            "build",
+            "--quiet",
+            "--lib",
+            "--target",
+            triple,
+            "--manifest-path",
+        ])
+        .arg(root().join("Cargo.toml"));
     cargo.arg("--target-dir").arg(&target_dir);
     if !features.is_empty() {
         cargo.args(["--features", &features.join(",")]);
@@ -53,8 +90,16 @@ fn exported(features: &[&str], prefix: &str) -> BTreeSet<String> {
     let status = cargo.status().unwrap();
     assert!(status.success());
     let rlib: PathBuf = target_dir.join(triple).join("debug/libffi_syscalls.rlib");
-    let nm = if std::env::consts::ARCH == "x86_64" { "nm".to_string() } else { format!("{}-linux-gnu-nm", std::env::consts::ARCH) };
-    let out = Command::new(&nm).args(["--defined-only", "--extern-only"]).arg(&rlib).output().expect(&nm);
+    let nm = if std::env::consts::ARCH == "x86_64" {
+        "nm".to_string()
+    } else {
+        format!("{}-linux-gnu-nm", std::env::consts::ARCH)
+    };
+    let out = Command::new(&nm)
+        .args(["--defined-only", "--extern-only"])
+        .arg(&rlib)
+        .output()
+        .expect(&nm);
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
@@ -80,7 +125,15 @@ fn header_declares_every_c_function() {
 fn header_compiles_as_c() {
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let status = Command::new(&cc)
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-x", "c"])
+        .args([
+            "-std=c11",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-fsyntax-only",
+            "-x",
+            "c",
+        ])
         .arg(root().join("include/ffi_syscalls.h"))
         .status()
         .expect("a C compiler");
@@ -90,7 +143,11 @@ fn header_compiles_as_c() {
 #[test]
 fn rt_symbols_only_with_syscall_ffi() {
     let default_rt = exported(&[], "rt_");
-    assert_eq!(default_rt, BTreeSet::new(), "a default build must not define rt_*");
+    assert_eq!(
+        default_rt,
+        BTreeSet::new(),
+        "a default build must not define rt_*"
+    );
     let with_ffi = exported(&["syscall-ffi"], "rt_");
     let expected: BTreeSet<String> = RT_FUNCTIONS.iter().map(|s| s.to_string()).collect();
     assert_eq!(with_ffi, expected);

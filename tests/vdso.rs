@@ -7,7 +7,10 @@ use ffi_syscalls::sys::uapi;
 use ffi_syscalls::{Errno, time, vdso};
 
 fn libc_now(clock: i32) -> (i64, i64) {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     assert_eq!(unsafe { libc::clock_gettime(clock, &mut ts) }, 0);
     (ts.tv_sec, ts.tv_nsec)
 }
@@ -29,8 +32,14 @@ fn agrees_with_libc() {
     assert!((r.0 - l.0).abs() <= 1);
     assert!(ours(uapi::CLOCK_REALTIME).1 < 1_000_000_000);
     // A clock that does not exist: EINVAL either way.
-    assert_eq!(time::clock_gettime(9999).map(|t| t.tv_sec), Err(Errno::EINVAL));
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    assert_eq!(
+        time::clock_gettime(9999).map(|t| t.tv_sec),
+        Err(Errno::EINVAL)
+    );
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     assert_eq!(unsafe { libc::clock_gettime(9999, &mut ts) }, -1);
 }
 
@@ -45,7 +54,11 @@ fn vdso_path_matches_libc() {
     if cfg!(target_arch = "x86_64") && kernel_gave_one {
         assert!(found, "natively on x86_64 the vDSO must be used");
     }
-    eprintln!("{}: vDSO clock_gettime {}", std::env::consts::ARCH, if found { "found" } else { "not found" });
+    eprintln!(
+        "{}: vDSO clock_gettime {}",
+        std::env::consts::ARCH,
+        if found { "found" } else { "not found" }
+    );
     agrees_with_libc();
 }
 
@@ -73,23 +86,56 @@ fn lookup_is_strict() {
     let any = vdso::find_symbol(base, name, version, vdso::Hash::Any);
     if let Some(addr) = any {
         // Both indexes find the same symbol (arm64 may have only GNU hash).
-        assert_eq!(vdso::find_symbol(base, name, version, vdso::Hash::Gnu).or(any), Some(addr));
+        assert_eq!(
+            vdso::find_symbol(base, name, version, vdso::Hash::Gnu).or(any),
+            Some(addr)
+        );
         // glibc resolved the same function.
         let libc_addr = unsafe {
-            let h = libc::dlopen(c"linux-vdso.so.1".as_ptr(), libc::RTLD_NOW | libc::RTLD_NOLOAD);
-            if h.is_null() { None } else { Some(libc::dlsym(h, std::ffi::CStr::from_bytes_with_nul(&[name, b"\0"].concat()).unwrap().as_ptr()) as usize) }
+            let h = libc::dlopen(
+                c"linux-vdso.so.1".as_ptr(),
+                libc::RTLD_NOW | libc::RTLD_NOLOAD,
+            );
+            if h.is_null() {
+                None
+            } else {
+                Some(libc::dlsym(
+                    h,
+                    std::ffi::CStr::from_bytes_with_nul(&[name, b"\0"].concat())
+                        .unwrap()
+                        .as_ptr(),
+                ) as usize)
+            }
         };
         if let Some(l) = libc_addr.filter(|&l| l != 0) {
             assert_eq!(l, addr);
         }
     }
     // A wrong version, a wrong name, a truncated name: nothing.
-    assert_eq!(vdso::find_symbol(base, name, b"LINUX_9.9", vdso::Hash::Any), None);
-    assert_eq!(vdso::find_symbol(base, b"__vdso_no_such_function", version, vdso::Hash::Any), None);
-    assert_eq!(vdso::find_symbol(base, &name[..name.len() - 1], version, vdso::Hash::Any), None);
+    assert_eq!(
+        vdso::find_symbol(base, name, b"LINUX_9.9", vdso::Hash::Any),
+        None
+    );
+    assert_eq!(
+        vdso::find_symbol(base, b"__vdso_no_such_function", version, vdso::Hash::Any),
+        None
+    );
+    assert_eq!(
+        vdso::find_symbol(base, &name[..name.len() - 1], version, vdso::Hash::Any),
+        None
+    );
     // Not an ELF image, and memory that is not mapped: refused, not read blindly.
     let junk = vec![0x7fu8; 8192];
-    assert_eq!(vdso::find_symbol(junk.as_ptr() as usize, name, version, vdso::Hash::Any), None);
-    assert_eq!(vdso::find_symbol(0x1000, name, version, vdso::Hash::Any), None);
-    assert_eq!(vdso::find_symbol(usize::MAX - 4095, name, version, vdso::Hash::Any), None);
+    assert_eq!(
+        vdso::find_symbol(junk.as_ptr() as usize, name, version, vdso::Hash::Any),
+        None
+    );
+    assert_eq!(
+        vdso::find_symbol(0x1000, name, version, vdso::Hash::Any),
+        None
+    );
+    assert_eq!(
+        vdso::find_symbol(usize::MAX - 4095, name, version, vdso::Hash::Any),
+        None
+    );
 }

@@ -55,7 +55,11 @@ fuzz_target!(|data: &[u8]| {
     let args = build(&mut f, 3);
     // A command that does not exist fails after the arguments were checked; now
     // and then a real one runs them.
-    let cmd: &[u8] = if spawn { b"/bin/true" } else { b"/nonexistent/ffi-syscalls-fuzz" };
+    let cmd: &[u8] = if spawn {
+        b"/bin/true"
+    } else {
+        b"/nonexistent/ffi-syscalls-fuzz"
+    };
     let t = unsafe { rt_process_run(cmd.as_ptr(), cmd.len() as u64, args) };
     let parts = unsafe { t.as_tuple() }.expect("rt_process_run always returns a Tuple");
     assert_eq!(parts.len(), 3);

@@ -29,7 +29,11 @@ commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE..
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
     let args = rt_get_args();
     // SAFETY: rt_get_args returns an Array of Strings that lives until exit.
-    let args: Vec<&[u8]> = unsafe { args.as_array() }.unwrap_or(&[]).iter().map(bytes).collect();
+    let args: Vec<&[u8]> = unsafe { args.as_array() }
+        .unwrap_or(&[])
+        .iter()
+        .map(bytes)
+        .collect();
     let code = match args.get(1..) {
         Some([cmd, rest @ ..]) => command(cmd, rest),
         _ => None,
@@ -53,7 +57,11 @@ fn eprint(b: &[u8]) {
 /// Prints `b` and a newline; a failed write (a full disk, a closed pipe) is reported
 /// and turns the exit status into 1.
 fn println_or_fail(cmd: &[u8], b: &[u8]) -> i32 {
-    if (unsafe { rt_println_str(b.as_ptr(), b.len() as u64) }) == V::TRUE { 0 } else { fail(cmd, b"write error") }
+    if (unsafe { rt_println_str(b.as_ptr(), b.len() as u64) }) == V::TRUE {
+        0
+    } else {
+        fail(cmd, b"write error")
+    }
 }
 
 /// "bootstrap: CMD: WHAT: ENAME" on stderr; returns 1.
@@ -73,7 +81,10 @@ fn push_errno(l: &mut Vec<u8>) {
         ENOTDIR EISDIR EINVAL  EMFILE  ETXTBSY EFBIG ENOSPC  EROFS  EPIPE    ENAMETOOLONG   ENOTEMPTY ELOOP";
     let e = syscall_last_errno();
     let name = match e {
-        1..=40 => NAMES.split(|&c| c == b' ').nth(e as usize - 1).unwrap_or(b""),
+        1..=40 => NAMES
+            .split(|&c| c == b' ')
+            .nth(e as usize - 1)
+            .unwrap_or(b""),
         84 => b"EILSEQ",
         122 => b"EDQUOT",
         _ => b"",
@@ -139,16 +150,38 @@ macro_rules! rt {
 /// one comparison loop instead of one per pattern.
 const MANY: usize = usize::MAX;
 const COMMANDS: [(&[u8], usize); 21] = [
-    (b"selftest", 0), (b"pwd", 0), (b"home", 0), (b"hostname", 0), (b"pid", 0), (b"nproc", 0),
-    (b"size", 1), (b"mtime", 1), (b"env", 1), (b"exists", 1), (b"cat", MANY), (b"write", 2),
-    (b"append", 2), (b"rm", 1), (b"cp", 2), (b"mkdir", 1), (b"mkdir", 2), (b"ls", 1),
-    (b"run", MANY), (b"lock", 1), (b"", 0),
+    (b"selftest", 0),
+    (b"pwd", 0),
+    (b"home", 0),
+    (b"hostname", 0),
+    (b"pid", 0),
+    (b"nproc", 0),
+    (b"size", 1),
+    (b"mtime", 1),
+    (b"env", 1),
+    (b"exists", 1),
+    (b"cat", MANY),
+    (b"write", 2),
+    (b"append", 2),
+    (b"rm", 1),
+    (b"cp", 2),
+    (b"mkdir", 1),
+    (b"mkdir", 2),
+    (b"ls", 1),
+    (b"run", MANY),
+    (b"lock", 1),
+    (b"", 0),
 ];
 
 fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
     let n = args.len();
-    let i = COMMANDS.iter().position(|&(name, want)| name == cmd && (want == n || want == MANY && n > 0))?;
-    let (a, b) = (args.first().copied().unwrap_or(b""), args.get(1).copied().unwrap_or(b""));
+    let i = COMMANDS
+        .iter()
+        .position(|&(name, want)| name == cmd && (want == n || want == MANY && n > 0))?;
+    let (a, b) = (
+        args.first().copied().unwrap_or(b""),
+        args.get(1).copied().unwrap_or(b""),
+    );
     Some(match i {
         0 => selftest(),
         1 => string_line(cmd, b"getcwd", rt_env_cwd()),
@@ -165,8 +198,16 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
         },
         9 => i32::from(rt!(rt_file_exists(a)) != V::TRUE),
         10 => cat(args),
-        11 => status(cmd, a, rt!(rt_file_write_text(a, b.as_ptr(), b.len() as u64))),
-        12 => status(cmd, a, rt!(rt_file_append_text(a, b.as_ptr(), b.len() as u64))),
+        11 => status(
+            cmd,
+            a,
+            rt!(rt_file_write_text(a, b.as_ptr(), b.len() as u64)),
+        ),
+        12 => status(
+            cmd,
+            a,
+            rt!(rt_file_append_text(a, b.as_ptr(), b.len() as u64)),
+        ),
         13 => status(cmd, a, rt!(rt_file_delete(a))),
         14 => cp(a, b),
         15 => status(cmd, a, rt!(rt_dir_create(a, false))),
@@ -222,15 +263,26 @@ fn join(dir: &[u8], sep: &[u8], name: &[u8]) -> Vec<u8> {
 fn cp(src: &[u8], dst: &[u8]) -> i32 {
     let mut target = dst.to_vec();
     if rt!(rt_file_exists(&join(dst, b"/.", b""))) == V::TRUE {
-        let base = src.rsplit(|&c| c == b'/').find(|p| !p.is_empty()).unwrap_or(src);
+        let base = src
+            .rsplit(|&c| c == b'/')
+            .find(|p| !p.is_empty())
+            .unwrap_or(src);
         target = join(dst, b"/", base);
     }
-    status(b"cp", src, rt!(rt_file_copy(src, target.as_ptr(), target.len() as u64)))
+    status(
+        b"cp",
+        src,
+        rt!(rt_file_copy(src, target.as_ptr(), target.len() as u64)),
+    )
 }
 
 /// The names of a `rt_dir_list` result, sorted bytewise (empty for NIL).
 fn sorted_names(listing: &V) -> Vec<&[u8]> {
-    let mut names: Vec<&[u8]> = unsafe { listing.as_array() }.unwrap_or(&[]).iter().map(bytes).collect();
+    let mut names: Vec<&[u8]> = unsafe { listing.as_array() }
+        .unwrap_or(&[])
+        .iter()
+        .map(bytes)
+        .collect();
     heapsort(&mut names);
     names
 }
@@ -251,7 +303,11 @@ fn ls(dir: &[u8]) -> i32 {
         out.extend_from_slice(n);
         out.push(b'\n');
     }
-    let code = if print(&out) { 0 } else { fail(b"ls", b"write error") };
+    let code = if print(&out) {
+        0
+    } else {
+        fail(b"ls", b"write error")
+    };
     unsafe { value::free(v) };
     code
 }
@@ -290,7 +346,9 @@ fn heapsort(v: &mut [&[u8]]) {
 fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
     let argv = value::string_array(rest);
     let t = process_run(prog, argv);
-    let [out, err, code] = unsafe { t.as_tuple() }.unwrap_or(&[]) else { return fail(b"run", prog) };
+    let [out, err, code] = unsafe { t.as_tuple() }.unwrap_or(&[]) else {
+        return fail(b"run", prog);
+    };
     let ok = print(bytes(out));
     eprint(bytes(err));
     let e = syscall_last_errno();
@@ -354,51 +412,129 @@ fn selftest() -> i32 {
     };
     let dir = join(&tmp, b"/bootstrap-selftest-", &pid_text);
     let p = |name: &[u8]| join(&dir, b"/", name);
-    let (file, copy, nested, lockf, missing) = (p(b"file"), p(b"copy"), p(b"a/b/c"), p(b"lock"), p(b"missing"));
+    let (file, copy, nested, lockf, missing) = (
+        p(b"file"),
+        p(b"copy"),
+        p(b"a/b/c"),
+        p(b"lock"),
+        p(b"missing"),
+    );
     let t = |v: V| v == V::TRUE;
 
     all &= check(b"rt_getpid", pid > 0, &pid_text);
-    all &= check(b"rt_dir_create", t(rt!(rt_dir_create(&dir, false)))
-        && t(rt!(rt_dir_create(&nested, true)))
-        && t(rt!(rt_dir_create(&nested, true)))
-        && !t(rt!(rt_dir_create(&dir, false))), &dir);
+    all &= check(
+        b"rt_dir_create",
+        t(rt!(rt_dir_create(&dir, false)))
+            && t(rt!(rt_dir_create(&nested, true)))
+            && t(rt!(rt_dir_create(&nested, true)))
+            && !t(rt!(rt_dir_create(&dir, false))),
+        &dir,
+    );
     let hello = b"hello, bootstrap";
-    all &= check(b"rt_file_write_text", t(rt!(rt_file_write_text(&file, hello.as_ptr(), 9))), b"");
-    all &= check(b"rt_file_append_text", t(rt!(rt_file_append_text(&file, hello[9..].as_ptr(), 7))), b"");
-    all &= check(b"rt_file_read_text", is_string(rt!(rt_file_read_text(&file)), hello), b"");
-    all &= check(b"rt_file_exists", t(rt!(rt_file_exists(&file))) && !t(rt!(rt_file_exists(&missing))), b"");
-    all &= check(b"rt_file_size", int(rt!(rt_file_size(&file))) == 16 && int(rt!(rt_file_size(&missing))) == -1, b"");
+    all &= check(
+        b"rt_file_write_text",
+        t(rt!(rt_file_write_text(&file, hello.as_ptr(), 9))),
+        b"",
+    );
+    all &= check(
+        b"rt_file_append_text",
+        t(rt!(rt_file_append_text(&file, hello[9..].as_ptr(), 7))),
+        b"",
+    );
+    all &= check(
+        b"rt_file_read_text",
+        is_string(rt!(rt_file_read_text(&file)), hello),
+        b"",
+    );
+    all &= check(
+        b"rt_file_exists",
+        t(rt!(rt_file_exists(&file))) && !t(rt!(rt_file_exists(&missing))),
+        b"",
+    );
+    all &= check(
+        b"rt_file_size",
+        int(rt!(rt_file_size(&file))) == 16 && int(rt!(rt_file_size(&missing))) == -1,
+        b"",
+    );
     let now = int(rt_time_now_unix_micros());
-    all &= check(b"rt_time_now_unix_micros", now > 1_600_000_000_000_000, decimal(now, &mut [0; 20]));
+    all &= check(
+        b"rt_time_now_unix_micros",
+        now > 1_600_000_000_000_000,
+        decimal(now, &mut [0; 20]),
+    );
     let mtime = int(rt!(rt_file_modified_time(&file)));
-    all &= check(b"rt_file_modified_time", (mtime - now / 1_000_000).abs() <= 2, decimal(mtime, &mut [0; 20]));
-    all &= check(b"rt_file_copy", t(rt!(rt_file_copy(&file, copy.as_ptr(), copy.len() as u64)))
-        && is_string(rt!(rt_file_read_text(&copy)), hello), b"");
-    all &= check(b"rt_file_mmap_read_text", is_string(rt!(rt_file_mmap_read_text(&copy)), hello), b"");
+    all &= check(
+        b"rt_file_modified_time",
+        (mtime - now / 1_000_000).abs() <= 2,
+        decimal(mtime, &mut [0; 20]),
+    );
+    all &= check(
+        b"rt_file_copy",
+        t(rt!(rt_file_copy(&file, copy.as_ptr(), copy.len() as u64)))
+            && is_string(rt!(rt_file_read_text(&copy)), hello),
+        b"",
+    );
+    all &= check(
+        b"rt_file_mmap_read_text",
+        is_string(rt!(rt_file_mmap_read_text(&copy)), hello),
+        b"",
+    );
     let stat = rt!(rt_file_mmap_read_bytes(b"/proc/self/stat"));
-    let stat_pid = unsafe { stat.as_byte_array() }.and_then(|b| b.split(|&c| c == b' ').next()) == Some(&pid_text[..]);
+    let stat_pid = unsafe { stat.as_byte_array() }.and_then(|b| b.split(|&c| c == b' ').next())
+        == Some(&pid_text[..]);
     unsafe { value::free(stat) };
     all &= check(b"rt_file_mmap_read_bytes", stat_pid, b"/proc/self/stat");
     let listing = rt!(rt_dir_list(&dir));
-    all &= check(b"rt_dir_list", sorted_names(&listing) == [b"a".as_slice(), b"copy", b"file"], b"");
+    all &= check(
+        b"rt_dir_list",
+        sorted_names(&listing) == [b"a".as_slice(), b"copy", b"file"],
+        b"",
+    );
     unsafe { value::free(listing) };
     let h = int(rt!(rt_file_lock(&lockf)));
-    all &= check(b"rt_file_lock", h >= 0 && int(rt!(rt_file_lock(&lockf))) == -1, b"");
-    all &= check(b"rt_file_unlock", t(rt_file_unlock(h)) && !t(rt_file_unlock(h)), b"");
-    for (name, v) in [(&b"rt_env_cwd"[..], rt_env_cwd()), (b"rt_env_home", rt_env_home())] {
+    all &= check(
+        b"rt_file_lock",
+        h >= 0 && int(rt!(rt_file_lock(&lockf))) == -1,
+        b"",
+    );
+    all &= check(
+        b"rt_file_unlock",
+        t(rt_file_unlock(h)) && !t(rt_file_unlock(h)),
+        b"",
+    );
+    for (name, v) in [
+        (&b"rt_env_cwd"[..], rt_env_cwd()),
+        (b"rt_env_home", rt_env_home()),
+    ] {
         all &= check(name, bytes(&v).first() == Some(&b'/'), bytes(&v));
         unsafe { value::free(v) };
     }
-    all &= check(b"rt_env_set", t(rt!(rt_env_set(b"BOOTSTRAP_SELFTEST", b"42".as_ptr(), 2))), b"");
-    all &= check(b"rt_env_get", is_string(rt!(rt_env_get(b"BOOTSTRAP_SELFTEST")), b"42")
-        && rt!(rt_env_get(b"BOOTSTRAP_SELFTEST_UNSET")) == V::NIL, b"");
+    all &= check(
+        b"rt_env_set",
+        t(rt!(rt_env_set(b"BOOTSTRAP_SELFTEST", b"42".as_ptr(), 2))),
+        b"",
+    );
+    all &= check(
+        b"rt_env_get",
+        is_string(rt!(rt_env_get(b"BOOTSTRAP_SELFTEST")), b"42")
+            && rt!(rt_env_get(b"BOOTSTRAP_SELFTEST_UNSET")) == V::NIL,
+        b"",
+    );
     let (ran, child) = run_checks(&file);
     all &= check(b"rt_process_run", ran, child);
     let cpus = int(rt_system_cpu_count());
-    all &= check(b"rt_system_cpu_count", cpus >= 1, decimal(cpus, &mut [0; 20]));
+    all &= check(
+        b"rt_system_cpu_count",
+        cpus >= 1,
+        decimal(cpus, &mut [0; 20]),
+    );
     let host = rt_hostname();
     let proc_host = rt!(rt_file_read_text(b"/proc/sys/kernel/hostname"));
-    all &= check(b"rt_hostname", !bytes(&host).is_empty() && bytes(&proc_host).strip_suffix(b"\n") == Some(bytes(&host)), bytes(&host));
+    all &= check(
+        b"rt_hostname",
+        !bytes(&host).is_empty() && bytes(&proc_host).strip_suffix(b"\n") == Some(bytes(&host)),
+        bytes(&host),
+    );
     unsafe {
         value::free(host);
         value::free(proc_host);
@@ -407,21 +543,46 @@ fn selftest() -> i32 {
     let arg1 = unsafe { args.as_array() }.and_then(|a| a.get(1)).map(bytes) == Some(b"selftest");
     unsafe { value::free(args) };
     all &= check(b"rt_get_args", arg1, b"");
-    all &= check(b"rt_print_str", t(unsafe { rt_print_str(b"".as_ptr(), 0) }) && t(unsafe { rt_eprint_str(b"".as_ptr(), 0) }), b"");
-    all &= check(b"rt_println_str", t(unsafe { rt_println_str(b"(a line for rt_println_str)".as_ptr(), 27) }), b"");
-    all &= check(b"rt_eprintln_str", t(unsafe { rt_eprintln_str(b"(a line for rt_eprintln_str)".as_ptr(), 28) }), b"");
+    all &= check(
+        b"rt_print_str",
+        t(unsafe { rt_print_str(b"".as_ptr(), 0) }) && t(unsafe { rt_eprint_str(b"".as_ptr(), 0) }),
+        b"",
+    );
+    all &= check(
+        b"rt_println_str",
+        t(unsafe { rt_println_str(b"(a line for rt_println_str)".as_ptr(), 27) }),
+        b"",
+    );
+    all &= check(
+        b"rt_eprintln_str",
+        t(unsafe { rt_eprintln_str(b"(a line for rt_eprintln_str)".as_ptr(), 28) }),
+        b"",
+    );
     // Clean up: everything made above, deepest first.
     let removed = t(rt!(rt_file_delete(&file)))
         && !t(rt!(rt_file_delete(&file)))
         && t(rt!(rt_file_delete(&lockf)))
-        && [p(b"a/b/c"), p(b"a/b"), p(b"a"), copy, dir.clone()].iter().all(|d| t(rt!(rt_file_remove(d))));
-    all &= check(b"rt_file_delete/rt_file_remove", removed && !t(rt!(rt_file_exists(&dir))), b"");
+        && [p(b"a/b/c"), p(b"a/b"), p(b"a"), copy, dir.clone()]
+            .iter()
+            .all(|d| t(rt!(rt_file_remove(d))));
+    all &= check(
+        b"rt_file_delete/rt_file_remove",
+        removed && !t(rt!(rt_file_exists(&dir))),
+        b"",
+    );
     // Peak memory of this process, as the kernel counts it.
     let status = rt!(rt_file_read_text(b"/proc/self/status"));
-    let hwm = bytes(&status).split(|&c| c == b'\n').find(|l| l.starts_with(b"VmHWM:")).unwrap_or(b"VmHWM: ?");
+    let hwm = bytes(&status)
+        .split(|&c| c == b'\n')
+        .find(|l| l.starts_with(b"VmHWM:"))
+        .unwrap_or(b"VmHWM: ?");
     check(b"peak-rss", true, hwm);
     unsafe { value::free(status) };
-    let verdict: &[u8] = if all { b"selftest passed" } else { b"selftest FAILED" };
+    let verdict: &[u8] = if all {
+        b"selftest passed"
+    } else {
+        b"selftest FAILED"
+    };
     println_or_fail(b"selftest", verdict);
     // rt_exit ends the process with the status, like returning from main.
     rt_exit(i32::from(!all))
@@ -436,7 +597,9 @@ fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
         let argv = value::string_array(argv);
         let t = process_run(prog, argv);
         let same = match unsafe { t.as_tuple() } {
-            Some([o, e, c]) => bytes(o) == out && bytes(e).starts_with(err_start) && c.as_int() == Some(code),
+            Some([o, e, c]) => {
+                bytes(o) == out && bytes(e).starts_with(err_start) && c.as_int() == Some(code)
+            }
             _ => false,
         };
         unsafe {
@@ -446,15 +609,30 @@ fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
         same
     };
     let hello = b"hello, bootstrap";
-    let env = run(b"/proc/self/exe", &[b"env", b"BOOTSTRAP_SELFTEST"], b"42\n", b"", 0);
+    let env = run(
+        b"/proc/self/exe",
+        &[b"env", b"BOOTSTRAP_SELFTEST"],
+        b"42\n",
+        b"",
+        0,
+    );
     // ENOEXEC: the kernel can not run this program itself (a foreign architecture
     // under qemu-user without binfmt_misc); any other failure is the selftest's.
     let (ran, child): (bool, &[u8]) = if env || syscall_last_errno() != 8 {
-        let cat = run(b"/proc/self/exe", &[b"cat", file, b"/nonexistent"], hello, b"bootstrap: cat: /nonexistent: ENOENT\n", 1);
+        let cat = run(
+            b"/proc/self/exe",
+            &[b"cat", file, b"/nonexistent"],
+            hello,
+            b"bootstrap: cat: /nonexistent: ENOENT\n",
+            1,
+        );
         (env && cat, b"child: /proc/self/exe")
     } else {
         let script = b"printf \"$BOOTSTRAP_SELFTEST\"; cat \"$0\"; exit 3";
-        (run(b"sh", &[b"-c", script, file], b"42hello, bootstrap", b"", 3), b"child: sh")
+        (
+            run(b"sh", &[b"-c", script, file], b"42hello, bootstrap", b"", 3),
+            b"child: sh",
+        )
     };
     let missing = run(b"/nonexistent/command", &[], b"", b"", -1) && syscall_last_errno() == 2;
     (ran && missing, child)

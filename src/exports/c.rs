@@ -24,7 +24,11 @@ use core::ptr;
 /// # Safety
 /// A non-null `s` must point at a NUL-terminated string.
 unsafe fn c_text<'a>(s: *const c_char) -> Result<&'a [u8]> {
-    if s.is_null() { Err(Errno::EFAULT) } else { Ok(unsafe { CStr::from_ptr(s) }.to_bytes()) }
+    if s.is_null() {
+        Err(Errno::EFAULT)
+    } else {
+        Ok(unsafe { CStr::from_ptr(s) }.to_bytes())
+    }
 }
 
 /// `-errno` on failure (recording it), the value on success.
@@ -117,17 +121,28 @@ pub unsafe extern "C" fn syscall_file_read(path: *const c_char, len: *mut usize)
 
 /// As `syscall_file_read`, through a private mapping where the file can be mapped.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn syscall_file_mmap_read(path: *const c_char, len: *mut usize) -> *mut c_char {
+pub unsafe extern "C" fn syscall_file_mmap_read(
+    path: *const c_char,
+    len: *mut usize,
+) -> *mut c_char {
     out_bytes(unsafe { c_text(path) }.and_then(fs::mmap_read), len)
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn syscall_file_write(path: *const c_char, bytes: *const u8, len: usize) -> c_int {
+pub unsafe extern "C" fn syscall_file_write(
+    path: *const c_char,
+    bytes: *const u8,
+    len: usize,
+) -> c_int {
     status(unsafe { c_text(path).and_then(|p| fs::write(p, slice_arg(bytes, len)?)) })
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn syscall_file_append(path: *const c_char, bytes: *const u8, len: usize) -> c_int {
+pub unsafe extern "C" fn syscall_file_append(
+    path: *const c_char,
+    bytes: *const u8,
+    len: usize,
+) -> c_int {
     status(unsafe { c_text(path).and_then(|p| fs::append(p, slice_arg(bytes, len)?)) })
 }
 
@@ -144,7 +159,10 @@ pub unsafe extern "C" fn syscall_file_size(path: *const c_char) -> i64 {
 /// Seconds since the epoch in `*seconds` (a time before 1970 is negative, so the
 /// status is separate from the value).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn syscall_file_modified_time(path: *const c_char, seconds: *mut i64) -> c_int {
+pub unsafe extern "C" fn syscall_file_modified_time(
+    path: *const c_char,
+    seconds: *mut i64,
+) -> c_int {
     let r = unsafe { c_text(path) }.and_then(|p| {
         if seconds.is_null() {
             return Err(Errno::EFAULT);
@@ -169,7 +187,10 @@ pub unsafe extern "C" fn syscall_dir_create(path: *const c_char, recursive: c_in
 /// The names in `path` (no `.` and `..`) as a NULL-terminated array of strings, all in
 /// one allocation: one `syscall_free` releases it. The count goes to `*count`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn syscall_dir_list(path: *const c_char, count: *mut usize) -> *mut *mut c_char {
+pub unsafe extern "C" fn syscall_dir_list(
+    path: *const c_char,
+    count: *mut usize,
+) -> *mut *mut c_char {
     let names = unsafe { c_text(path) }.and_then(fs::dir_list);
     record(names.and_then(|n| pack_strings(n.iter(), count))).unwrap_or(ptr::null_mut())
 }
@@ -227,11 +248,21 @@ pub struct SyscallOutput {
 /// Runs `cmd` with `args` (a NULL-terminated array, or NULL for none). 0 and `*out`
 /// filled in, or -errno with `*out` zeroed and exit_code -1.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn syscall_process_run(cmd: *const c_char, args: *const *const c_char, out: *mut SyscallOutput) -> c_int {
+pub unsafe extern "C" fn syscall_process_run(
+    cmd: *const c_char,
+    args: *const *const c_char,
+    out: *mut SyscallOutput,
+) -> c_int {
     if out.is_null() {
         return status(Err(Errno::EFAULT));
     }
-    let failed = SyscallOutput { stdout_data: ptr::null_mut(), stdout_len: 0, stderr_data: ptr::null_mut(), stderr_len: 0, exit_code: -1 };
+    let failed = SyscallOutput {
+        stdout_data: ptr::null_mut(),
+        stdout_len: 0,
+        stderr_data: ptr::null_mut(),
+        stderr_len: 0,
+        exit_code: -1,
+    };
     unsafe { out.write(failed) };
     let run = || -> Result<process::Output> {
         let cmd = unsafe { c_text(cmd) }?;
@@ -247,7 +278,9 @@ pub unsafe extern "C" fn syscall_process_run(cmd: *const c_char, args: *const *c
         }
         process::run(cmd, &argv)
     };
-    let Some(o) = record(run()) else { return -last_errno() };
+    let Some(o) = record(run()) else {
+        return -last_errno();
+    };
     let (mut out_len, mut err_len) = (0, 0);
     let stdout = out_bytes(Ok(&o.stdout), &mut out_len);
     let stderr = out_bytes(Ok(&o.stderr), &mut err_len);
@@ -256,7 +289,15 @@ pub unsafe extern "C" fn syscall_process_run(cmd: *const c_char, args: *const *c
         unsafe { syscall_free(stderr) };
         return -last_errno();
     }
-    unsafe { out.write(SyscallOutput { stdout_data: stdout, stdout_len: out_len, stderr_data: stderr, stderr_len: err_len, exit_code: o.code }) };
+    unsafe {
+        out.write(SyscallOutput {
+            stdout_data: stdout,
+            stdout_len: out_len,
+            stderr_data: stderr,
+            stderr_len: err_len,
+            exit_code: o.code,
+        })
+    };
     0
 }
 
@@ -290,7 +331,10 @@ pub extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
 
 /// `items` as a NULL-terminated array of strings followed by the strings themselves,
 /// in one caller-owned buffer; the count goes to `*count` when given.
-fn pack_strings<'a>(items: impl ExactSizeIterator<Item = &'a [u8]> + Clone, count: *mut usize) -> Result<*mut *mut c_char> {
+fn pack_strings<'a>(
+    items: impl ExactSizeIterator<Item = &'a [u8]> + Clone,
+    count: *mut usize,
+) -> Result<*mut *mut c_char> {
     let len = items.len();
     let table = (len + 1) * size_of::<*mut c_char>();
     let strings: usize = items.clone().map(|n| n.len() + 1).sum();

@@ -35,7 +35,11 @@ pub(crate) unsafe fn slice_arg<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8
         return Err(Errno::EINVAL);
     }
     if ptr.is_null() {
-        return if len == 0 { Ok(&[]) } else { Err(Errno::EFAULT) };
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Errno::EFAULT)
+        };
     }
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }

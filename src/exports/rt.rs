@@ -57,13 +57,27 @@ pub unsafe extern "C" fn rt_file_read_text(path: *const u8, len: u64) -> V {
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_write_text(path: *const u8, len: u64, content: *const u8, content_len: u64) -> V {
-    bool_value(unsafe { text(path, len).and_then(|p| fs::write(p, utf8_text(content, content_len)?)) })
+pub unsafe extern "C" fn rt_file_write_text(
+    path: *const u8,
+    len: u64,
+    content: *const u8,
+    content_len: u64,
+) -> V {
+    bool_value(unsafe {
+        text(path, len).and_then(|p| fs::write(p, utf8_text(content, content_len)?))
+    })
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_append_text(path: *const u8, len: u64, content: *const u8, content_len: u64) -> V {
-    bool_value(unsafe { text(path, len).and_then(|p| fs::append(p, utf8_text(content, content_len)?)) })
+pub unsafe extern "C" fn rt_file_append_text(
+    path: *const u8,
+    len: u64,
+    content: *const u8,
+    content_len: u64,
+) -> V {
+    bool_value(unsafe {
+        text(path, len).and_then(|p| fs::append(p, utf8_text(content, content_len)?))
+    })
 }
 
 /// Removes a file (not a directory), like `std::fs::remove_file`.
@@ -80,7 +94,11 @@ pub unsafe extern "C" fn rt_file_remove(path: *const u8, len: u64) -> V {
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_size(path: *const u8, len: u64) -> V {
-    int_value(unsafe { text(path, len) }.and_then(fs::size).map(|s| s as i64))
+    int_value(
+        unsafe { text(path, len) }
+            .and_then(fs::size)
+            .map(|s| s as i64),
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -89,8 +107,15 @@ pub unsafe extern "C" fn rt_file_modified_time(path: *const u8, len: u64) -> V {
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_copy(src: *const u8, src_len: u64, dst: *const u8, dst_len: u64) -> V {
-    bool_value(unsafe { text(src, src_len).and_then(|s| fs::copy(s, text(dst, dst_len)?)) }.map(drop))
+pub unsafe extern "C" fn rt_file_copy(
+    src: *const u8,
+    src_len: u64,
+    dst: *const u8,
+    dst_len: u64,
+) -> V {
+    bool_value(
+        unsafe { text(src, src_len).and_then(|s| fs::copy(s, text(dst, dst_len)?)) }.map(drop),
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -174,8 +199,15 @@ pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V 
         }
         process::run(cmd, &argv)
     };
-    let out = record(run()).unwrap_or(process::Output { code: -1, ..Default::default() });
-    value::tuple(&[value::string(&out.stdout), value::string(&out.stderr), V::int(i64::from(out.code))])
+    let out = record(run()).unwrap_or(process::Output {
+        code: -1,
+        ..Default::default()
+    });
+    value::tuple(&[
+        value::string(&out.stdout),
+        value::string(&out.stderr),
+        V::int(i64::from(out.code)),
+    ])
 }
 
 #[unsafe(no_mangle)]
@@ -200,7 +232,11 @@ fn print_to(fd: i32, ptr: *const u8, len: u64, newline: bool) -> V {
             return crate::io::write_all(fd, &line[..=t.len()]);
         }
         crate::io::write_all(fd, t)?;
-        if newline { crate::io::write_all(fd, b"\n") } else { Ok(()) }
+        if newline {
+            crate::io::write_all(fd, b"\n")
+        } else {
+            Ok(())
+        }
     });
     bool_value(r)
 }

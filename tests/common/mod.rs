@@ -62,7 +62,9 @@ impl Tree {
         std::fs::write(t.p("text"), "hello, world\n").unwrap();
         std::fs::write(t.p("empty"), "").unwrap();
         std::fs::write(t.p("latin1"), b"caf\xe9\n").unwrap();
-        let big: Vec<u8> = (0..size as u32 / 4).flat_map(|i: u32| format!("{:03}\n", i % 1000).into_bytes()).collect();
+        let big: Vec<u8> = (0..size as u32 / 4)
+            .flat_map(|i: u32| format!("{:03}\n", i % 1000).into_bytes())
+            .collect();
         std::fs::write(t.p("big"), big).unwrap();
         std::fs::create_dir(t.p("dir")).unwrap();
         std::os::unix::fs::symlink(t.p("loop-b"), t.p("loop-a")).unwrap();
@@ -76,10 +78,20 @@ impl Tree {
 
     /// Paths that every function taking a path is tried on, with what they are.
     pub fn cases(&self) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = ["text", "empty", "latin1", "big", "dir", "missing", "text/below", "loop-a", "dir/"]
-            .iter()
-            .map(|n| self.p(n))
-            .collect();
+        let mut v: Vec<PathBuf> = [
+            "text",
+            "empty",
+            "latin1",
+            "big",
+            "dir",
+            "missing",
+            "text/below",
+            "loop-a",
+            "dir/",
+        ]
+        .iter()
+        .map(|n| self.p(n))
+        .collect();
         v.push(PathBuf::from("/proc/version"));
         v.push(PathBuf::from("/proc/self/cmdline"));
         v.push(PathBuf::from("/"));
