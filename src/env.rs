@@ -100,6 +100,28 @@ pub fn args() -> Vec<Vec<u8>> {
     copy_c_strings(argv, ARGC.load(Ordering::Relaxed))
 }
 
+/// The argument list `rt_set_args` stored (the runtime's generated `main` hands its
+/// argv over); empty until then.
+static SET_ARGS: SpinLock<Vec<Vec<u8>>> = SpinLock::new(Vec::new());
+
+/// Replaces the stored argument list.
+pub fn set_args(list: Vec<Vec<u8>>) {
+    let old = core::mem::replace(&mut *SET_ARGS.lock(), list);
+    drop(old);
+}
+
+/// Calls `f` with the stored argument list, or with the process's own arguments when
+/// nothing (or an empty list) was stored.
+pub fn with_args<R>(f: impl FnOnce(&[Vec<u8>]) -> R) -> R {
+    let stored = SET_ARGS.lock();
+    if stored.is_empty() {
+        drop(stored);
+        f(&args())
+    } else {
+        f(&stored)
+    }
+}
+
 fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> T {
     let mut env = ENV.lock();
     let entries = env.get_or_insert_with(|| {

@@ -263,12 +263,41 @@ fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// A fixed table keeps this allocation-free; 64 locks held at once is the limit.
 static LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
 
-/// An exclusive, non-blocking `flock` on `path`, created if missing (mode 0666 less
-/// the umask). Opened read-only, so a file the process may only read can be locked.
-/// Returns the handle for [`unlock`]; a lock held elsewhere is `EWOULDBLOCK`.
-pub fn lock(path: &[u8]) -> Result<i32> {
-    let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_CREAT, 0o666)?;
-    retry(|| sys::flock(fd.raw(), uapi::LOCK_EX | uapi::LOCK_NB))?;
+/// How often [`lock`] tries again while another open file holds the lock.
+const LOCK_RETRY_NS: i64 = 50_000_000;
+
+/// An exclusive `flock` on `path`, as the runtime takes it: the file opened read-write
+/// and created if missing (mode 0644 less the umask). `timeout_secs <= 0` waits for
+/// the lock however long it takes; otherwise it is tried every 50 ms until that many
+/// seconds have passed, then `EWOULDBLOCK`. Returns the handle for [`unlock`].
+pub fn lock(path: &[u8], timeout_secs: i64) -> Result<i32> {
+    lock_with(path, |fd| {
+        if timeout_secs <= 0 {
+            return retry(|| sys::flock(fd, uapi::LOCK_EX));
+        }
+        let deadline =
+            crate::time::monotonic_ns()?.saturating_add(timeout_secs.saturating_mul(1_000_000_000));
+        loop {
+            match retry(|| sys::flock(fd, uapi::LOCK_EX | uapi::LOCK_NB)) {
+                Err(Errno::EWOULDBLOCK) if crate::time::monotonic_ns()? < deadline => {
+                    crate::time::sleep_ns(LOCK_RETRY_NS)
+                }
+                r => return r,
+            }
+        }
+    })
+}
+
+/// As [`lock`], trying once: a lock held elsewhere is `EWOULDBLOCK` at once.
+pub fn try_lock(path: &[u8]) -> Result<i32> {
+    lock_with(path, |fd| {
+        retry(|| sys::flock(fd, uapi::LOCK_EX | uapi::LOCK_NB))
+    })
+}
+
+fn lock_with(path: &[u8], take: impl FnOnce(i32) -> Result<()>) -> Result<i32> {
+    let fd = Fd::open(path, uapi::O_RDWR | uapi::O_CREAT, 0o644)?;
+    take(fd.raw())?;
     let slot = LOCKS.iter().find(|s| {
         s.compare_exchange(-1, fd.raw(), Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
@@ -295,31 +324,46 @@ pub fn unlock(handle: i32) -> Result<()> {
     sys::close(handle)
 }
 
-/// The whole file through a private read-only mapping, copied out. Empty files give
-/// an empty result; what can not be mapped (size 0 in /proc, FIFOs, devices) is read
-/// to EOF instead. A file truncated by someone else while mapped raises SIGBUS, as
-/// any mmap reader would.
-pub fn mmap_read(path: &[u8]) -> Result<Vec<u8>> {
+/// Files at least this large are mapped rather than read by [`with_contents`]: a
+/// mapping of the page cache costs no copy and no freshly zeroed pages, which for
+/// large files is most of what a read costs.
+const MAP_AT_LEAST: usize = 1 << 20;
+
+/// Calls `f` with the whole content of the file, read to EOF (never trusting the size
+/// stat gives: /proc files say 0). A regular file of 1 MiB or more is lent as a
+/// private read-only mapping, unmapped afterwards; anything else is read into a buffer.
+/// As for any mmap reader, a file truncated by someone else while `f` runs raises
+/// SIGBUS.
+pub fn with_contents<R>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
     let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
     let st = fd.stat()?;
-    let len = st.stx_size as usize;
-    let mut out = Vec::new();
-    if io::is_regular(&st) && len > 0 {
+    let len = usize::try_from(st.stx_size).map_err(|_| Errno::EFBIG)?;
+    if io::is_regular(&st) && len >= MAP_AT_LEAST {
         // SAFETY: a fresh private read-only mapping at an address the kernel chooses.
         let mapped = unsafe { sys::mmap(0, len, uapi::PROT_READ, uapi::MAP_PRIVATE, fd.raw(), 0) };
         if let Ok(p) = mapped {
-            let copied = out.try_reserve_exact(len).map(|()| {
-                // SAFETY: the mapping is `len` readable bytes.
-                out.extend_from_slice(unsafe { core::slice::from_raw_parts(p, len) });
-            });
-            // SAFETY: the mapping is ours and nothing refers to it any more.
+            // SAFETY: the mapping is `len` readable bytes while it lives.
+            let r = f(unsafe { core::slice::from_raw_parts(p, len) });
+            // SAFETY: the mapping is ours and `f` has returned, so nothing refers to it.
             let _ = unsafe { sys::munmap(p, len) };
-            copied.map_err(|_| Errno::ENOMEM)?;
-            return Ok(out);
+            return r;
         }
     }
+    let mut out = Vec::new();
     io::read_to_end(fd.raw(), &mut out, len)?;
-    Ok(out)
+    drop(fd);
+    f(&out)
+}
+
+/// The whole file (through [`with_contents`]).
+pub fn mmap_read(path: &[u8]) -> Result<Vec<u8>> {
+    with_contents(path, |bytes| {
+        let mut out = Vec::new();
+        out.try_reserve_exact(bytes.len())
+            .map_err(|_| Errno::ENOMEM)?;
+        out.extend_from_slice(bytes);
+        Ok(out)
+    })
 }
 
 /// As [`mmap_read`], and content that is not UTF-8 is `EILSEQ`.

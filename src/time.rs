@@ -27,3 +27,18 @@ pub fn now_unix_micros() -> Result<i64> {
     let ts = clock_gettime(uapi::CLOCK_REALTIME)?;
     Ok(ts.tv_sec * 1_000_000 + ts.tv_nsec / 1_000)
 }
+
+/// Nanoseconds on CLOCK_MONOTONIC (for deadlines).
+pub fn monotonic_ns() -> Result<i64> {
+    let ts = clock_gettime(uapi::CLOCK_MONOTONIC)?;
+    Ok(ts.tv_sec.saturating_mul(1_000_000_000) + ts.tv_nsec)
+}
+
+/// Sleeps for `ns` nanoseconds; a signal may end the sleep early.
+pub fn sleep_ns(ns: i64) {
+    let req = uapi::__kernel_timespec {
+        tv_sec: ns / 1_000_000_000,
+        tv_nsec: ns % 1_000_000_000,
+    };
+    let _ = sys::nanosleep(&req, None);
+}

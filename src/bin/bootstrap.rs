@@ -1,6 +1,11 @@
 //! The runtime's minimal bootstrap executable: a static program without libc, built
 //! only on the `rt_*` functions, as a multi-call tool.
 //!
+//! Built on the `rt_*` functions with this crate's own value ABI (feature
+//! `standalone-values`), called as the runtime would call them; it reaches below them
+//! only to read the last errno, to see whether a write failed (`syscall_write_all`)
+//! and to remove the selftest's directories (the runtime has no rt_* for that).
+//!
 //! `bootstrap selftest` exercises every rt_* function; the other commands behave
 //! like the GNU tools on the same input (stdout and exit code): pwd, home, pid, nproc,
 //! hostname, env, cat, size, mtime, exists, write, append, rm, cp, mkdir, ls, run,
@@ -16,9 +21,10 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use ffi_syscalls::exports::c::syscall_last_errno;
+use ffi_syscalls::exports::c::{syscall_last_errno, syscall_write_all};
 use ffi_syscalls::exports::rt::*;
-use ffi_syscalls::value::{self, RuntimeValue as V};
+use ffi_syscalls::value::abi::rt_tuple_get;
+use ffi_syscalls::value::{self, RuntimeValue as V, release};
 
 const USAGE: &[u8] = b"usage: bootstrap COMMAND [ARGS]\n\
 commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE... |\n\
@@ -27,12 +33,11 @@ commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE..
 
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
+    // The entry handed argc/argv to rt_set_args, as the runtime's generated main does;
+    // the Array lives until exit.
     let args = rt_get_args();
-    // SAFETY: rt_get_args returns an Array of Strings that lives until exit.
-    let args: Vec<&[u8]> = unsafe { args.as_array() }
-        .unwrap_or(&[])
-        .iter()
-        .map(bytes)
+    let args: Vec<&[u8]> = (0..value::array_len(args).unwrap_or(0))
+        .map(|i| bytes(value::array_get(args, i)))
         .collect();
     let code = match args.get(1..) {
         Some([cmd, rest @ ..]) => command(cmd, rest),
@@ -46,8 +51,10 @@ pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const
 
 // ---- output -------------------------------------------------------------------
 
+/// Writes all of `b` to stdout; false when the write failed (rt_print_str tells its
+/// caller nothing, as the runtime's does not).
 fn print(b: &[u8]) -> bool {
-    (unsafe { rt_print_str(b.as_ptr(), b.len() as u64) }) == V::TRUE
+    (unsafe { syscall_write_all(1, b.as_ptr(), b.len()) }) == 0
 }
 
 fn eprint(b: &[u8]) {
@@ -57,7 +64,7 @@ fn eprint(b: &[u8]) {
 /// Prints `b` and a newline; a failed write (a full disk, a closed pipe) is reported
 /// and turns the exit status into 1.
 fn println_or_fail(cmd: &[u8], b: &[u8]) -> i32 {
-    if (unsafe { rt_println_str(b.as_ptr(), b.len() as u64) }) == V::TRUE {
+    if print(b) && print(b"\n") {
         0
     } else {
         fail(cmd, b"write error")
@@ -117,23 +124,19 @@ fn decimal(mut n: i64, buf: &mut [u8; 20]) -> &[u8] {
 
 // ---- values ---------------------------------------------------------------------
 
-/// A String's bytes (empty for anything else), borrowed for as long as `v` is: the
-/// value is freed only after the last use of its bytes.
-fn bytes(v: &V) -> &[u8] {
+/// A String's bytes (empty for anything else). Each value is released only after
+/// the last use of its bytes.
+fn bytes<'a>(v: V) -> &'a [u8] {
     // SAFETY: every String here comes from an rt_* function and is still live.
-    unsafe { v.as_bytes() }.unwrap_or(b"")
+    unsafe { value::string_bytes(v) }.unwrap_or(b"")
 }
 
 /// Whether `v` is a String holding `want`; frees `v`.
 #[inline(never)]
 fn is_string(v: V, want: &[u8]) -> bool {
-    let same = unsafe { v.as_bytes() } == Some(want);
-    unsafe { value::free(v) };
+    let same = unsafe { value::string_bytes(v) } == Some(want);
+    release(v);
     same
-}
-
-fn int(v: V) -> i64 {
-    v.as_int().unwrap_or(-1)
 }
 
 macro_rules! rt {
@@ -196,7 +199,7 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
             V::NIL => 1,
             v => string_line(cmd, a, v),
         },
-        9 => i32::from(rt!(rt_file_exists(a)) != V::TRUE),
+        9 => i32::from(!rt!(rt_file_exists(a))),
         10 => cat(args),
         11 => status(
             cmd,
@@ -219,19 +222,19 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
     })
 }
 
-fn status(cmd: &[u8], what: &[u8], v: V) -> i32 {
-    if v == V::TRUE { 0 } else { fail(cmd, what) }
+fn status(cmd: &[u8], what: &[u8], ok: bool) -> i32 {
+    if ok { 0 } else { fail(cmd, what) }
 }
 
 fn string_line(cmd: &[u8], what: &[u8], v: V) -> i32 {
     if v == V::NIL {
         return fail(cmd, what);
     }
-    println_or_fail(cmd, bytes(&v))
+    println_or_fail(cmd, bytes(v))
 }
 
-fn int_line(cmd: &[u8], what: &[u8], v: V) -> i32 {
-    match int(v) {
+fn int_line(cmd: &[u8], what: &[u8], v: i64) -> i32 {
+    match v {
         -1 => fail(cmd, what),
         n => println_or_fail(cmd, decimal(n, &mut [0; 20])),
     }
@@ -244,12 +247,12 @@ fn cat(files: &[&[u8]]) -> i32 {
     for f in files {
         // Bytes, not text: cat copies whatever the file holds.
         let v = rt!(rt_file_mmap_read_bytes(f));
-        code |= match unsafe { v.as_byte_array() } {
+        code |= match value::standalone::byte_array_data(v) {
             Some(b) if !print(b) => fail(b"cat", b"write error"),
             Some(_) => 0,
             None => fail(b"cat", f),
         };
-        unsafe { value::free(v) };
+        release(v);
     }
     code
 }
@@ -262,7 +265,7 @@ fn join(dir: &[u8], sep: &[u8], name: &[u8]) -> Vec<u8> {
 /// Like cp SRC DST, including DST being a directory (then DST/basename(SRC)).
 fn cp(src: &[u8], dst: &[u8]) -> i32 {
     let mut target = dst.to_vec();
-    if rt!(rt_file_exists(&join(dst, b"/.", b""))) == V::TRUE {
+    if rt!(rt_file_exists(&join(dst, b"/.", b""))) {
         let base = src
             .rsplit(|&c| c == b'/')
             .find(|p| !p.is_empty())
@@ -277,11 +280,9 @@ fn cp(src: &[u8], dst: &[u8]) -> i32 {
 }
 
 /// The names of a `rt_dir_list` result, sorted bytewise (empty for NIL).
-fn sorted_names(listing: &V) -> Vec<&[u8]> {
-    let mut names: Vec<&[u8]> = unsafe { listing.as_array() }
-        .unwrap_or(&[])
-        .iter()
-        .map(bytes)
+fn sorted_names<'a>(listing: V) -> Vec<&'a [u8]> {
+    let mut names: Vec<&[u8]> = (0..value::array_len(listing).unwrap_or(0))
+        .map(|i| bytes(value::array_get(listing, i)))
         .collect();
     heapsort(&mut names);
     names
@@ -292,14 +293,14 @@ fn sorted_names(listing: &V) -> Vec<&[u8]> {
 fn ls(dir: &[u8]) -> i32 {
     let v = rt!(rt_dir_list(dir));
     if v == V::NIL {
-        if syscall_last_errno() == 20 && rt!(rt_file_exists(dir)) == V::TRUE {
+        if syscall_last_errno() == 20 && rt!(rt_file_exists(dir)) {
             return println_or_fail(b"ls", dir);
         }
         fail(b"ls", dir);
         return 2;
     }
     let mut out = Vec::new();
-    for n in sorted_names(&v) {
+    for n in sorted_names(v) {
         out.extend_from_slice(n);
         out.push(b'\n');
     }
@@ -308,7 +309,7 @@ fn ls(dir: &[u8]) -> i32 {
     } else {
         fail(b"ls", b"write error")
     };
-    unsafe { value::free(v) };
+    release(v);
     code
 }
 
@@ -344,15 +345,17 @@ fn heapsort(v: &mut [&[u8]]) {
 /// Not started: 127 (not found) or 126 (anything else), as env(1). Killed by a
 /// signal: 255 (the runtime's result keeps no signal number).
 fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
-    let argv = value::string_array(rest);
+    let argv = value::string_array(rest.iter().copied()).unwrap_or(V::NIL);
     let t = process_run(prog, argv);
-    let [out, err, code] = unsafe { t.as_tuple() }.unwrap_or(&[]) else {
+    // SAFETY: the accessor checks the value itself.
+    let [out, err, code] = [0, 1, 2].map(|i| unsafe { rt_tuple_get(t, i) });
+    let Some(code) = code.as_int() else {
         return fail(b"run", prog);
     };
     let ok = print(bytes(out));
     eprint(bytes(err));
     let e = syscall_last_errno();
-    let code = match int(*code) {
+    let code = match code {
         -1 if e != 22 => {
             fail(b"run", prog);
             if e == 2 { 127 } else { 126 }
@@ -361,10 +364,8 @@ fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
         c if ok => c as i32,
         _ => fail(b"run", b"write error"),
     };
-    unsafe {
-        value::free(t);
-        value::free(argv);
-    }
+    release(t);
+    release(argv);
     code
 }
 
@@ -376,9 +377,10 @@ fn process_run(prog: &[u8], argv: V) -> V {
     rt!(rt_process_run(prog, argv))
 }
 
-/// Takes the lock, holds it until stdin reaches EOF, then releases it.
+/// Takes the lock (giving up after a second when it is held elsewhere), holds it
+/// until stdin reaches EOF, then releases it.
 fn lock(f: &[u8]) -> i32 {
-    let h = int(rt!(rt_file_lock(f)));
+    let h = rt!(rt_file_lock(f, 1));
     if h < 0 {
         return fail(b"lock", f);
     }
@@ -404,11 +406,11 @@ fn check(name: &[u8], ok: bool, detail: &[u8]) -> bool {
 
 fn selftest() -> i32 {
     let mut all = true;
-    let pid = int(rt_getpid());
+    let pid = rt_getpid();
     let pid_text = decimal(pid, &mut [0; 20]).to_vec();
     let tmp = match rt!(rt_env_get(b"TMPDIR")) {
         V::NIL => b"/tmp".to_vec(),
-        v => bytes(&v).to_vec(),
+        v => bytes(v).to_vec(),
     };
     let dir = join(&tmp, b"/bootstrap-selftest-", &pid_text);
     let p = |name: &[u8]| join(&dir, b"/", name);
@@ -419,7 +421,7 @@ fn selftest() -> i32 {
         p(b"lock"),
         p(b"missing"),
     );
-    let t = |v: V| v == V::TRUE;
+    let t = |ok: bool| ok;
 
     all &= check(b"rt_getpid", pid > 0, &pid_text);
     all &= check(
@@ -453,16 +455,16 @@ fn selftest() -> i32 {
     );
     all &= check(
         b"rt_file_size",
-        int(rt!(rt_file_size(&file))) == 16 && int(rt!(rt_file_size(&missing))) == -1,
+        rt!(rt_file_size(&file)) == 16 && rt!(rt_file_size(&missing)) == -1,
         b"",
     );
-    let now = int(rt_time_now_unix_micros());
+    let now = rt_time_now_unix_micros();
     all &= check(
         b"rt_time_now_unix_micros",
         now > 1_600_000_000_000_000,
         decimal(now, &mut [0; 20]),
     );
-    let mtime = int(rt!(rt_file_modified_time(&file)));
+    let mtime = rt!(rt_file_modified_time(&file));
     all &= check(
         b"rt_file_modified_time",
         (mtime - now / 1_000_000).abs() <= 2,
@@ -480,21 +482,22 @@ fn selftest() -> i32 {
         b"",
     );
     let stat = rt!(rt_file_mmap_read_bytes(b"/proc/self/stat"));
-    let stat_pid = unsafe { stat.as_byte_array() }.and_then(|b| b.split(|&c| c == b' ').next())
+    let stat_pid = value::standalone::byte_array_data(stat)
+        .and_then(|b| b.split(|&c| c == b' ').next())
         == Some(&pid_text[..]);
-    unsafe { value::free(stat) };
+    release(stat);
     all &= check(b"rt_file_mmap_read_bytes", stat_pid, b"/proc/self/stat");
     let listing = rt!(rt_dir_list(&dir));
     all &= check(
         b"rt_dir_list",
-        sorted_names(&listing) == [b"a".as_slice(), b"copy", b"file"],
+        sorted_names(listing) == [b"a".as_slice(), b"copy", b"file"],
         b"",
     );
-    unsafe { value::free(listing) };
-    let h = int(rt!(rt_file_lock(&lockf)));
+    release(listing);
+    let h = rt!(rt_file_lock(&lockf, 0));
     all &= check(
         b"rt_file_lock",
-        h >= 0 && int(rt!(rt_file_lock(&lockf))) == -1,
+        h >= 0 && rt!(rt_file_lock(&lockf, 1)) == -1,
         b"",
     );
     all &= check(
@@ -506,8 +509,8 @@ fn selftest() -> i32 {
         (&b"rt_env_cwd"[..], rt_env_cwd()),
         (b"rt_env_home", rt_env_home()),
     ] {
-        all &= check(name, bytes(&v).first() == Some(&b'/'), bytes(&v));
-        unsafe { value::free(v) };
+        all &= check(name, bytes(v).first() == Some(&b'/'), bytes(v));
+        release(v);
     }
     all &= check(
         b"rt_env_set",
@@ -522,7 +525,7 @@ fn selftest() -> i32 {
     );
     let (ran, child) = run_checks(&file);
     all &= check(b"rt_process_run", ran, child);
-    let cpus = int(rt_system_cpu_count());
+    let cpus = rt_system_cpu_count();
     all &= check(
         b"rt_system_cpu_count",
         cpus >= 1,
@@ -532,39 +535,32 @@ fn selftest() -> i32 {
     let proc_host = rt!(rt_file_read_text(b"/proc/sys/kernel/hostname"));
     all &= check(
         b"rt_hostname",
-        !bytes(&host).is_empty() && bytes(&proc_host).strip_suffix(b"\n") == Some(bytes(&host)),
-        bytes(&host),
+        !bytes(host).is_empty() && bytes(proc_host).strip_suffix(b"\n") == Some(bytes(host)),
+        bytes(host),
     );
-    unsafe {
-        value::free(host);
-        value::free(proc_host);
-    }
+    release(host);
+    release(proc_host);
     let args = rt_get_args();
-    let arg1 = unsafe { args.as_array() }.and_then(|a| a.get(1)).map(bytes) == Some(b"selftest");
-    unsafe { value::free(args) };
+    let arg1 = bytes(value::array_get(args, 1)) == b"selftest";
+    release(args);
     all &= check(b"rt_get_args", arg1, b"");
-    all &= check(
-        b"rt_print_str",
-        t(unsafe { rt_print_str(b"".as_ptr(), 0) }) && t(unsafe { rt_eprint_str(b"".as_ptr(), 0) }),
-        b"",
-    );
-    all &= check(
-        b"rt_println_str",
-        t(unsafe { rt_println_str(b"(a line for rt_println_str)".as_ptr(), 27) }),
-        b"",
-    );
-    all &= check(
-        b"rt_eprintln_str",
-        t(unsafe { rt_eprintln_str(b"(a line for rt_eprintln_str)".as_ptr(), 28) }),
-        b"",
-    );
+    // The print functions tell their caller nothing; a failed write would show as a
+    // newly recorded errno.
+    let before = syscall_last_errno();
+    unsafe {
+        rt_print_str(b"".as_ptr(), 0);
+        rt_eprint_str(b"".as_ptr(), 0);
+        rt_println_str(b"(a line for rt_println_str)".as_ptr(), 27);
+        rt_eprintln_str(b"(a line for rt_eprintln_str)".as_ptr(), 28);
+    }
+    all &= check(b"rt_print_str", syscall_last_errno() == before, b"");
     // Clean up: everything made above, deepest first.
     let removed = t(rt!(rt_file_delete(&file)))
         && !t(rt!(rt_file_delete(&file)))
         && t(rt!(rt_file_delete(&lockf)))
         && [p(b"a/b/c"), p(b"a/b"), p(b"a"), copy, dir.clone()]
             .iter()
-            .all(|d| t(rt!(rt_file_remove(d))));
+            .all(|d| ffi_syscalls::fs::remove(d).is_ok());
     all &= check(
         b"rt_file_delete/rt_file_remove",
         removed && !t(rt!(rt_file_exists(&dir))),
@@ -572,12 +568,12 @@ fn selftest() -> i32 {
     );
     // Peak memory of this process, as the kernel counts it.
     let status = rt!(rt_file_read_text(b"/proc/self/status"));
-    let hwm = bytes(&status)
+    let hwm = bytes(status)
         .split(|&c| c == b'\n')
         .find(|l| l.starts_with(b"VmHWM:"))
         .unwrap_or(b"VmHWM: ?");
     check(b"peak-rss", true, hwm);
-    unsafe { value::free(status) };
+    release(status);
     let verdict: &[u8] = if all {
         b"selftest passed"
     } else {
@@ -594,18 +590,13 @@ fn selftest() -> i32 {
 /// (ENOEXEC), `sh` plays the child.
 fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
     let run = |prog: &[u8], argv: &[&[u8]], out: &[u8], err_start: &[u8], code: i64| {
-        let argv = value::string_array(argv);
+        let argv = value::string_array(argv.iter().copied()).unwrap_or(V::NIL);
         let t = process_run(prog, argv);
-        let same = match unsafe { t.as_tuple() } {
-            Some([o, e, c]) => {
-                bytes(o) == out && bytes(e).starts_with(err_start) && c.as_int() == Some(code)
-            }
-            _ => false,
-        };
-        unsafe {
-            value::free(t);
-            value::free(argv);
-        }
+        // SAFETY: the accessor checks the value itself.
+        let [o, e, c] = [0, 1, 2].map(|i| unsafe { rt_tuple_get(t, i) });
+        let same = bytes(o) == out && bytes(e).starts_with(err_start) && c.as_int() == Some(code);
+        release(t);
+        release(argv);
         same
     };
     let hello = b"hello, bootstrap";

@@ -198,7 +198,11 @@ pub unsafe extern "C" fn syscall_dir_list(
 /// A lock handle >= 0, or -errno (-EWOULDBLOCK when another holds the lock).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_lock(path: *const c_char) -> c_int {
-    int_result(unsafe { c_text(path) }.and_then(fs::lock).map(i64::from)) as c_int
+    int_result(
+        unsafe { c_text(path) }
+            .and_then(fs::try_lock)
+            .map(i64::from),
+    ) as c_int
 }
 
 #[unsafe(no_mangle)]

@@ -1,279 +1,564 @@
-//! The runtime's system functions under its own `rt_*` names (feature `syscall-ffi`).
+//! The runtime's system functions under its own `rt_*` names and C signatures
+//! (feature `syscall-ffi`), behaving as the runtime's std implementations do.
 //!
-//! Text arguments are `(ptr, len)`: a null `ptr` with `len > 0` is `EFAULT`. Paths,
-//! names and command arguments are bytes; the content of `*_text` writes must be
-//! UTF-8 (else `EILSEQ`), as a runtime string would be. Results are RuntimeValues
-//! the caller owns; failures give the design's failure value and record the errno.
+//! Text arguments are `(ptr, len)`; a path may also be a tagged String value passed
+//! in `ptr` with `len` 0, as the runtime's compiler sometimes does. Results are plain
+//! C values (`bool`, `i64`) where the runtime's are, else RuntimeValues made through
+//! the runtime's own constructors ([`crate::value`]). Every failure gives the
+//! runtime's failure value and records its errno (`syscall_last_errno()`).
+//!
+//! [`SYMBOLS`] lists every symbol this module defines, for the runtime's build to
+//! leave its own definitions of them out.
 //!
 //! # Safety
 //! One contract for every `unsafe` function here: each non-null text pointer is
-//! valid for the length given with it for the duration of the call, and each
-//! RuntimeValue argument is a live value.
+//! valid for the length given with it for the duration of the call (or, with length
+//! 0, is a tagged String value), and each RuntimeValue argument is a value the runtime
+//! gave out.
 #![allow(clippy::missing_safety_doc)] // the module's one contract, above
 
 use super::{record, slice_arg};
 use crate::Errno;
 use crate::sys::Result;
 use crate::value::{self, RuntimeValue as V};
-use crate::{env, fs, process, system, time};
+use crate::{env, fs, io, process, system, time};
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
+
+/// The symbols this module defines, in the order of the runtime's table.
+pub const SYMBOLS: [&str; 31] = [
+    "rt_file_exists",
+    "rt_file_read_text",
+    "rt_file_write_text",
+    "rt_file_append_text",
+    "rt_file_remove",
+    "rt_file_delete",
+    "rt_file_size",
+    "rt_file_modified_time",
+    "rt_file_copy",
+    "rt_dir_create",
+    "rt_dir_list",
+    "rt_file_lock",
+    "rt_file_unlock",
+    "rt_file_mmap_read_text",
+    "rt_file_mmap_read_bytes",
+    "rt_env_cwd",
+    "rt_env_home",
+    "rt_env_get",
+    "rt_env_set",
+    "rt_getpid",
+    "rt_process_run",
+    "rt_system_cpu_count",
+    "rt_hostname",
+    "rt_print_str",
+    "rt_println_str",
+    "rt_eprint_str",
+    "rt_eprintln_str",
+    "rt_exit",
+    "rt_set_args",
+    "rt_get_args",
+    "rt_time_now_unix_micros",
+];
 
 /// The bytes of a `(ptr, len)` text argument.
 ///
 /// # Safety
 /// A non-null `ptr` must be valid for `len` bytes for the duration of the call.
-#[inline(never)]
 unsafe fn text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
     let len = usize::try_from(len).map_err(|_| Errno::EINVAL)?;
+    // SAFETY: the caller's contract.
     unsafe { slice_arg(ptr, len) }
 }
 
-unsafe fn utf8_text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
-    let t = unsafe { text(ptr, len) }?;
-    core::str::from_utf8(t).map_err(|_| Errno::EILSEQ)?;
-    Ok(t)
+/// Text the runtime requires a pointer for: a null `ptr` is `EFAULT` even with
+/// length 0.
+///
+/// # Safety
+/// As [`text`].
+unsafe fn nonnull_text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
+    if ptr.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    // SAFETY: the caller's contract.
+    unsafe { text(ptr, len) }
 }
 
-fn bool_value(r: Result<()>) -> V {
-    V::bool(record(r).is_some())
+/// A path argument. The runtime takes paths as `&str`: a null pointer is `EFAULT`,
+/// one that is not UTF-8 `EILSEQ`.
+///
+/// # Safety
+/// As [`text`].
+#[inline(never)]
+unsafe fn path<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
+    // SAFETY: the caller's contract.
+    utf8(unsafe { nonnull_text(ptr, len) }?)
 }
 
-fn string_value(r: Result<impl AsRef<[u8]>>) -> V {
-    record(r).map_or(V::NIL, |s| value::string(s.as_ref()))
+/// A path argument that may also be a tagged String value passed in `ptr` with `len`
+/// 0 (the runtime's `path_from_raw_or_tagged`, used by its lock and mmap functions).
+///
+/// # Safety
+/// As [`text`]; a tagged `ptr` must be a value the runtime gave out.
+unsafe fn path_or_tagged<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
+    let tagged = V(ptr as u64);
+    if len == 0 && tagged.is_heap() {
+        // SAFETY: the caller's contract for a tagged value.
+        return utf8(unsafe { value::string_bytes(tagged) }.ok_or(Errno::EINVAL)?);
+    }
+    // SAFETY: the caller's contract.
+    unsafe { path(ptr, len) }
 }
 
-fn int_value(r: Result<i64>) -> V {
-    V::int(record(r).unwrap_or(-1))
+fn utf8(bytes: &[u8]) -> Result<&[u8]> {
+    core::str::from_utf8(bytes)
+        .map(str::as_bytes)
+        .map_err(|_| Errno::EILSEQ)
 }
 
+/// `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (`from_utf8_lossy`).
+fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
+    if core::str::from_utf8(bytes).is_ok() {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::new();
+    out.try_reserve(bytes.len() + 8)
+        .map_err(|_| Errno::ENOMEM)?;
+    for chunk in bytes.utf8_chunks() {
+        out.extend_from_slice(chunk.valid().as_bytes());
+        if !chunk.invalid().is_empty() {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn ok(r: Result<()>) -> bool {
+    record(r).is_some()
+}
+
+fn value_or_nil(r: Result<V>) -> V {
+    record(r).unwrap_or(V::NIL)
+}
+
+fn int_or(r: Result<i64>, failure: i64) -> i64 {
+    record(r).unwrap_or(failure)
+}
+
+/// `Path::exists`: follows symlinks, so a dangling link is false.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_exists(path: *const u8, len: u64) -> V {
-    bool_value(unsafe { text(path, len) }.and_then(fs::metadata).map(drop))
+pub unsafe extern "C" fn rt_file_exists(path_ptr: *const u8, len: u64) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe { path(path_ptr, len) }
+        .and_then(fs::metadata)
+        .map(drop))
 }
 
+/// The file as a String without any `\r`; NIL (`EILSEQ`) when it is not UTF-8.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_read_text(path: *const u8, len: u64) -> V {
-    string_value(unsafe { text(path, len) }.and_then(fs::read_text))
+pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
+    // SAFETY: the module's contract.
+    value_or_nil(unsafe { path(path_ptr, len) }.and_then(|p| {
+        fs::with_contents(p, |bytes| {
+            let text = utf8(bytes)?;
+            if !text.contains(&b'\r') {
+                return value::file_string(text);
+            }
+            let mut kept = Vec::new();
+            kept.try_reserve_exact(text.len())
+                .map_err(|_| Errno::ENOMEM)?;
+            kept.extend(text.iter().copied().filter(|&c| c != b'\r'));
+            value::file_string(&kept)
+        })
+    }))
 }
 
+/// Creates or truncates the file and writes `content`, which must be UTF-8 (else
+/// false with `EILSEQ`, and nothing is written or created).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_write_text(
-    path: *const u8,
+    path_ptr: *const u8,
     len: u64,
     content: *const u8,
     content_len: u64,
-) -> V {
-    bool_value(unsafe {
-        text(path, len).and_then(|p| fs::write(p, utf8_text(content, content_len)?))
+) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe {
+        path(path_ptr, len).and_then(|p| fs::write(p, utf8(nonnull_text(content, content_len)?)?))
     })
 }
 
+/// Appends `content` (UTF-8), creating the file if missing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_append_text(
-    path: *const u8,
+    path_ptr: *const u8,
     len: u64,
     content: *const u8,
     content_len: u64,
-) -> V {
-    bool_value(unsafe {
-        text(path, len).and_then(|p| fs::append(p, utf8_text(content, content_len)?))
+) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe {
+        path(path_ptr, len).and_then(|p| fs::append(p, utf8(nonnull_text(content, content_len)?)?))
     })
 }
 
-/// Removes a file (not a directory), like `std::fs::remove_file`.
+/// `std::fs::remove_file`: files and links, never directories.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_delete(path: *const u8, len: u64) -> V {
-    bool_value(unsafe { text(path, len) }.and_then(fs::remove_file))
+pub unsafe extern "C" fn rt_file_remove(path_ptr: *const u8, len: u64) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe { path(path_ptr, len) }.and_then(fs::remove_file))
 }
 
-/// Removes a file or an empty directory, like C's `remove(3)`.
+/// The same function as [`rt_file_remove`], under the runtime's other name.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_remove(path: *const u8, len: u64) -> V {
-    bool_value(unsafe { text(path, len) }.and_then(fs::remove))
+pub unsafe extern "C" fn rt_file_delete(path_ptr: *const u8, len: u64) -> bool {
+    // SAFETY: forwarded.
+    unsafe { rt_file_remove(path_ptr, len) }
 }
 
+/// The size of the file a path names (following symlinks); -1 on failure.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_size(path: *const u8, len: u64) -> V {
-    int_value(
-        unsafe { text(path, len) }
-            .and_then(fs::size)
-            .map(|s| s as i64),
+pub unsafe extern "C" fn rt_file_size(path_ptr: *const u8, len: u64) -> i64 {
+    // SAFETY: the module's contract.
+    let size = unsafe { path(path_ptr, len) }.and_then(fs::size);
+    int_or(
+        size.and_then(|s| i64::try_from(s).map_err(|_| Errno::EOVERFLOW)),
+        -1,
     )
 }
 
+/// The modification time of the file a path names, in whole seconds since the epoch;
+/// -1 on failure (and for a file whose mtime is -1: `syscall_file_mtime` tells them
+/// apart).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_modified_time(path: *const u8, len: u64) -> V {
-    int_value(unsafe { text(path, len) }.and_then(fs::modified_time))
+pub unsafe extern "C" fn rt_file_modified_time(path_ptr: *const u8, len: u64) -> i64 {
+    // SAFETY: the module's contract.
+    int_or(
+        unsafe { path(path_ptr, len) }.and_then(fs::modified_time),
+        -1,
+    )
 }
 
+/// `std::fs::copy`: contents and permission bits.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_copy(
     src: *const u8,
     src_len: u64,
     dst: *const u8,
     dst_len: u64,
-) -> V {
-    bool_value(
-        unsafe { text(src, src_len).and_then(|s| fs::copy(s, text(dst, dst_len)?)) }.map(drop),
+) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe { path(src, src_len).and_then(|s| fs::copy(s, path(dst, dst_len)?)) }.map(drop))
+}
+
+/// `create_dir_all` when `recursive`, else `create_dir`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rt_dir_create(path_ptr: *const u8, len: u64, recursive: bool) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe { path(path_ptr, len) }.and_then(|p| fs::dir_create(p, recursive)))
+}
+
+/// The names in a directory (not `.` or `..`), in the kernel's order, as an Array of
+/// Strings; names that are not UTF-8 are left out. NIL on failure.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rt_dir_list(path_ptr: *const u8, len: u64) -> V {
+    // SAFETY: the module's contract.
+    let names = unsafe { path(path_ptr, len) }.and_then(fs::dir_list);
+    value_or_nil(names.and_then(|n| value::string_array(n.iter().filter(|n| utf8(n).is_ok()))))
+}
+
+/// An exclusive lock on the file (created if missing); waits for ever when
+/// `timeout_secs <= 0`, else retries every 50 ms for that long. The handle, or -1.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rt_file_lock(path_ptr: *const u8, len: u64, timeout_secs: i64) -> i64 {
+    // SAFETY: the module's contract.
+    let fd = unsafe { path_or_tagged(path_ptr, len) }.and_then(|p| fs::lock(p, timeout_secs));
+    int_or(fd.map(i64::from), -1)
+}
+
+/// Releases a lock from [`rt_file_lock`] and closes its descriptor. A number that is
+/// not a held lock's handle is false with `EBADF`, and nothing is closed.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_file_unlock(handle: i64) -> bool {
+    let fd = i32::try_from(handle).map_err(|_| Errno::EBADF);
+    ok(fd.and_then(fs::unlock))
+}
+
+/// The file as a String, invalid UTF-8 replaced by U+FFFD, `\r` kept.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rt_file_mmap_read_text(path_ptr: *const u8, len: u64) -> V {
+    // SAFETY: the module's contract.
+    value_or_nil(
+        unsafe { path_or_tagged(path_ptr, len) }
+            .and_then(|p| fs::with_contents(p, |bytes| value::file_string(&lossy(bytes)?))),
     )
 }
 
+/// The file's bytes as a byte-packed Array.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_dir_create(path: *const u8, len: u64, recursive: bool) -> V {
-    bool_value(unsafe { text(path, len) }.and_then(|p| fs::dir_create(p, recursive)))
+pub unsafe extern "C" fn rt_file_mmap_read_bytes(path_ptr: *const u8, len: u64) -> V {
+    // SAFETY: the module's contract.
+    value_or_nil(
+        unsafe { path_or_tagged(path_ptr, len) }.and_then(|p| fs::with_contents(p, value::bytes)),
+    )
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_dir_list(path: *const u8, len: u64) -> V {
-    match record(unsafe { text(path, len) }.and_then(fs::dir_list)) {
-        Some(names) => value::string_array(names.iter()),
-        None => V::NIL,
-    }
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_lock(path: *const u8, len: u64) -> V {
-    int_value(unsafe { text(path, len) }.and_then(fs::lock).map(i64::from))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn rt_file_unlock(handle: i64) -> V {
-    let fd = i32::try_from(handle).map_err(|_| Errno::EBADF);
-    bool_value(fd.and_then(fs::unlock))
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_mmap_read_text(path: *const u8, len: u64) -> V {
-    string_value(unsafe { text(path, len) }.and_then(fs::mmap_read_text))
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_file_mmap_read_bytes(path: *const u8, len: u64) -> V {
-    match record(unsafe { text(path, len) }.and_then(fs::mmap_read)) {
-        Some(bytes) => value::byte_array(&bytes),
-        None => V::NIL,
-    }
-}
-
+/// The working directory (lossy UTF-8); NIL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_cwd() -> V {
-    string_value(env::cwd())
+    value_or_nil(env::cwd().and_then(|d| value::string(&lossy(&d)?)))
 }
 
+/// `HOME`, else `USERPROFILE`, else NIL.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_home() -> V {
-    string_value(env::home())
-}
-
-/// NIL when unset (not a failure: the errno is left alone) or when the name is
-/// invalid (`EINVAL`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_env_get(name: *const u8, len: u64) -> V {
-    match record(unsafe { text(name, len) }.and_then(env::get)) {
-        Some(Some(v)) => value::string(&v),
-        _ => V::NIL,
+    let var = |name: &[u8]| env::get(name).ok().flatten().filter(|v| utf8(v).is_ok());
+    match var(b"HOME").or_else(|| var(b"USERPROFILE")) {
+        Some(home) => value_or_nil(value::string(&home)),
+        None => {
+            super::set_errno(Errno::ENOENT);
+            V::NIL
+        }
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_env_set(name: *const u8, len: u64, val: *const u8, val_len: u64) -> V {
-    bool_value(unsafe { text(name, len).and_then(|n| env::set(n, text(val, val_len)?)) })
+/// The longest environment variable name the runtime accepts.
+pub const ENV_NAME_MAX: usize = 4095;
+/// The longest environment variable value the runtime accepts.
+pub const ENV_VALUE_MAX: usize = 65535;
+
+/// A variable name as the runtime takes it: non-null, 1 to 4095 bytes (else
+/// `EINVAL`), decoded lossily.
+///
+/// # Safety
+/// As [`text`].
+unsafe fn env_name<'a>(ptr: *const u8, len: u64) -> Result<Cow<'a, [u8]>> {
+    if ptr.is_null() || len == 0 || len > ENV_NAME_MAX as u64 {
+        return Err(Errno::EINVAL);
+    }
+    // SAFETY: the caller's contract.
+    lossy(unsafe { text(ptr, len) }?)
 }
 
+/// The variable's value; NIL when the name is null, empty, longer than 4095 bytes
+/// (`EINVAL`), the variable is unset (`ENOENT`) or its value is not UTF-8 (`EILSEQ`).
 #[unsafe(no_mangle)]
-pub extern "C" fn rt_getpid() -> V {
-    V::int(i64::from(process::pid()))
+pub unsafe extern "C" fn rt_env_get(name: *const u8, len: u64) -> V {
+    // SAFETY: the module's contract.
+    let found = unsafe { env_name(name, len) }
+        .and_then(|n| env::get(&n))
+        .and_then(|v| v.ok_or(Errno::ENOENT));
+    value_or_nil(found.and_then(|v| value::string(utf8(&v)?)))
 }
 
-/// Tuple(stdout String, stderr String, exit Int); ("", "", -1) when the child could
-/// not be started or `args` is not an Array of Strings.
+/// Sets a variable for this process and its children. The name: 1 to 4095 bytes,
+/// no `=` or NUL; the value: at most 65535 bytes, no NUL (else false, `EINVAL`);
+/// both decoded lossily, as the runtime does.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rt_env_set(
+    name: *const u8,
+    len: u64,
+    val: *const u8,
+    val_len: u64,
+) -> bool {
+    // SAFETY: the module's contract.
+    ok(unsafe {
+        env_name(name, len).and_then(|n| {
+            if val_len > ENV_VALUE_MAX as u64 {
+                return Err(Errno::EINVAL);
+            }
+            env::set(&n, &lossy(text(val, val_len)?)?)
+        })
+    })
+}
+
+/// This process's id.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_getpid() -> i64 {
+    i64::from(process::pid())
+}
+
+/// The `args` Array's Strings, read through the runtime's accessors and decoded
+/// lossily; a value that is not an Array is no arguments (the runtime reads its
+/// length as -1), an element that is not a String is `EINVAL`.
+fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
+    let n = value::array_len(args).unwrap_or(0);
+    let mut out = Vec::new();
+    out.try_reserve_exact(n).map_err(|_| Errno::ENOMEM)?;
+    for i in 0..n {
+        // SAFETY: an element of a live Array the runtime gave us.
+        let s = unsafe { value::string_bytes(value::array_get(args, i)) };
+        out.push(lossy(s.ok_or(Errno::EINVAL)?)?);
+    }
+    Ok(out)
+}
+
+/// Runs `cmd` (searched in PATH when it has no `/`) with `args` (an Array of
+/// Strings), stdin from /dev/null, in its own process group, and waits:
+/// Tuple(stdout, stderr, exit code), the output decoded lossily, the code -1 when a
+/// signal ended it. `("", "", -1)` when an element of `args` is not a String or the
+/// child cannot start.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
-    let run = || -> Result<process::Output> {
-        let cmd = unsafe { text(cmd, len) }?;
-        // SAFETY: the runtime passes live values.
-        let items = unsafe { args.as_array() }.ok_or(Errno::EINVAL)?;
-        let mut argv: Vec<&[u8]> = Vec::new();
-        for item in items {
-            argv.push(unsafe { item.as_bytes() }.ok_or(Errno::EINVAL)?);
-        }
-        process::run(cmd, &argv)
+    let run = |c: &[u8]| {
+        let list = arg_list(args)?;
+        let argv: Vec<&[u8]> = list.iter().map(|a| &a[..]).collect();
+        process::run(c, &argv)
     };
-    let out = record(run()).unwrap_or(process::Output {
-        code: -1,
-        ..Default::default()
+    // SAFETY: the module's contract.
+    let out = unsafe { path(cmd, len) }.and_then(run);
+    let (stdout, stderr, code) = match record(out) {
+        Some(o) => (o.stdout, o.stderr, o.code),
+        None => (Vec::new(), Vec::new(), -1),
+    };
+    let string = |b: &[u8]| lossy(b).and_then(|s| value::string(&s));
+    let made = string(&stdout).and_then(|o| match string(&stderr) {
+        Ok(e) => value::tuple(&[o, e, V::int(i64::from(code))]),
+        Err(err) => {
+            value::release(o);
+            Err(err)
+        }
     });
-    value::tuple(&[
-        value::string(&out.stdout),
-        value::string(&out.stderr),
-        V::int(i64::from(out.code)),
-    ])
+    value_or_nil(made)
 }
 
+/// The CPUs this process may run on (affinity, then any cgroup quota); 1 on failure.
 #[unsafe(no_mangle)]
-pub extern "C" fn rt_system_cpu_count() -> V {
-    int_value(system::cpu_count().map(|n| n as i64))
+pub extern "C" fn rt_system_cpu_count() -> i64 {
+    int_or(system::cpu_count().map(|n| n as i64), 1)
 }
 
+/// The node name (`uname`). The runtime's own version is a stub giving "localhost";
+/// this one gives the real name, and "localhost" only when uname fails.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_hostname() -> V {
-    string_value(system::hostname())
+    let name = record(system::hostname());
+    let name = name.as_deref().unwrap_or(b"localhost");
+    value_or_nil(lossy(name).and_then(|n| value::string(&n)))
 }
 
-fn print_to(fd: i32, ptr: *const u8, len: u64, newline: bool) -> V {
-    // SAFETY: forwarded from the caller's contract.
-    let r = unsafe { text(ptr, len) }.and_then(|t| {
-        // A short line and its newline go out in one write (one syscall, and not
-        // split by another writer); a long one in two.
-        let mut line = [0u8; 512];
-        if newline && t.len() < line.len() {
-            line[..t.len()].copy_from_slice(t);
-            line[t.len()] = b'\n';
-            return crate::io::write_all(fd, &line[..=t.len()]);
+/// Writes the text, and a newline when asked, to `fd`. Nothing is buffered, so
+/// nothing needs flushing. A closed pipe ends the process with status 0, as the
+/// runtime's print does; other failures are recorded.
+///
+/// # Safety
+/// As the module's contract.
+unsafe fn print_to(fd: i32, ptr: *const u8, len: u64, newline: bool) {
+    // A null text prints nothing (the newline still goes out), as in the runtime.
+    let t: &[u8] = match ptr.is_null() {
+        true => &[],
+        // SAFETY: forwarded from the caller's contract.
+        false => match unsafe { text(ptr, len) } {
+            Ok(t) => t,
+            Err(e) => {
+                super::set_errno(e);
+                &[]
+            }
+        },
+    };
+    // A short line and its newline go out in one write (one syscall, not split by
+    // another writer); a long one in two.
+    let mut line = [0u8; 256];
+    let r = if newline && t.len() < line.len() {
+        line[..t.len()].copy_from_slice(t);
+        line[t.len()] = b'\n';
+        io::write_all(fd, &line[..=t.len()])
+    } else {
+        io::write_all(fd, t).and_then(|()| match newline {
+            true => io::write_all(fd, b"\n"),
+            false => Ok(()),
+        })
+    };
+    match r {
+        Err(Errno::EPIPE) => process::exit(0),
+        r => {
+            record(r);
         }
-        crate::io::write_all(fd, t)?;
-        if newline {
-            crate::io::write_all(fd, b"\n")
-        } else {
-            Ok(())
-        }
-    });
-    bool_value(r)
+    }
 }
 
-/// Writes all of the text to stdout; TRUE, or FALSE with the errno when the write
-/// failed (a full disk, a closed pipe).
+/// Writes the text to stdout.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_print_str(ptr: *const u8, len: u64) -> V {
-    print_to(1, ptr, len, false)
+pub unsafe extern "C" fn rt_print_str(ptr: *const u8, len: u64) {
+    // SAFETY: the module's contract.
+    unsafe { print_to(1, ptr, len, false) }
 }
 
+/// Writes the text and a newline to stdout (the newline even for a null text).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_println_str(ptr: *const u8, len: u64) -> V {
-    print_to(1, ptr, len, true)
+pub unsafe extern "C" fn rt_println_str(ptr: *const u8, len: u64) {
+    // SAFETY: the module's contract.
+    unsafe { print_to(1, ptr, len, true) }
 }
 
+/// Writes the text to stderr.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_eprint_str(ptr: *const u8, len: u64) -> V {
-    print_to(2, ptr, len, false)
+pub unsafe extern "C" fn rt_eprint_str(ptr: *const u8, len: u64) {
+    // SAFETY: the module's contract.
+    unsafe { print_to(2, ptr, len, false) }
 }
 
+/// Writes the text and a newline to stderr.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rt_eprintln_str(ptr: *const u8, len: u64) -> V {
-    print_to(2, ptr, len, true)
+pub unsafe extern "C" fn rt_eprintln_str(ptr: *const u8, len: u64) {
+    // SAFETY: the module's contract.
+    unsafe { print_to(2, ptr, len, true) }
 }
 
+/// Ends the process with `code`.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_exit(code: i32) -> ! {
     process::exit(code)
 }
 
+/// Stores the program's arguments (the runtime's generated `main` calls it with its
+/// own argc and argv). `argc <= 0` or a null `argv` stores an empty list; null and
+/// non-UTF-8 entries are skipped. Replaces what was stored before.
+///
+/// # Safety
+/// A non-null `argv` points at `argc` pointers, each null or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub extern "C" fn rt_get_args() -> V {
-    value::string_array(env::args().iter())
+pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
+    let mut list = Vec::new();
+    if argc > 0 && !argv.is_null() {
+        for i in 0..argc as usize {
+            // SAFETY: the contract above.
+            let a = unsafe { *argv.add(i) };
+            if a.is_null() {
+                continue;
+            }
+            // SAFETY: a NUL-terminated string (the contract above).
+            let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
+            if utf8(a).is_ok() && list.try_reserve(1).is_ok() {
+                list.push(a.to_vec());
+            }
+        }
+    }
+    env::set_args(list);
 }
 
+/// The list [`rt_set_args`] stored, or, when that is empty, the process's own
+/// arguments, as an Array of Strings (non-UTF-8 arguments decoded lossily).
 #[unsafe(no_mangle)]
-pub extern "C" fn rt_time_now_unix_micros() -> V {
-    int_value(time::now_unix_micros())
+pub extern "C" fn rt_get_args() -> V {
+    value_or_nil(env::with_args(|args| {
+        // SAFETY: the ABI takes any capacity and gives NIL when it cannot allocate.
+        let array = unsafe { value::abi::rt_array_new(args.len() as u64) };
+        if array == V::NIL {
+            return Err(Errno::ENOMEM);
+        }
+        for a in args {
+            let pushed = lossy(a).and_then(|s| value::push_string(array, &s));
+            if let Err(e) = pushed {
+                value::release(array);
+                return Err(e);
+            }
+        }
+        Ok(array)
+    }))
+}
+
+/// Microseconds since the Unix epoch (CLOCK_REALTIME); -1 on failure.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_time_now_unix_micros() -> i64 {
+    int_or(time::now_unix_micros(), -1)
 }
