@@ -5,7 +5,9 @@
 //!
 //! `BENCH_QUICK=1` shrinks the files and rounds (a smoke run, not for figures).
 
+use ffi_syscalls::exports::rt;
 use ffi_syscalls::sys::uapi;
+use ffi_syscalls::value::{self, RuntimeValue as V, abi};
 use ffi_syscalls::{fs, process, sys, time};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -112,6 +114,187 @@ fn startup_programs(dir: &Path) -> Option<(PathBuf, PathBuf)> {
         .ok()?
         .success();
     (ok && ok2).then_some((c_exe, rs_exe))
+}
+
+fn path_arg(p: &Path) -> (*const u8, u64) {
+    let b = p.as_os_str().as_encoded_bytes();
+    (b.as_ptr(), b.len() as u64)
+}
+
+/// The runtime's rt_file_read_text: read to EOF, strict UTF-8, every `\r` removed, a
+/// String whose hash is its length.
+fn runtime_read_text(p: &Path) -> V {
+    let Ok(mut text) = std::fs::read_to_string(p) else {
+        return V::NIL;
+    };
+    if text.contains('\r') {
+        text = text.replace('\r', "");
+    }
+    unsafe { abi::rt_string_new_with_len_hash(text.as_ptr(), text.len() as u64) }
+}
+
+/// The runtime's rt_dir_list: read_dir, UTF-8 names pushed as Strings.
+fn runtime_dir_list(p: &Path) -> V {
+    let Ok(dir) = std::fs::read_dir(p) else {
+        return V::NIL;
+    };
+    let a = unsafe { abi::rt_array_new(0) };
+    for e in dir.flatten() {
+        if let Some(n) = e.file_name().to_str() {
+            unsafe { abi::rt_array_push(a, abi::rt_string_new(n.as_ptr(), n.len() as u64)) };
+        }
+    }
+    a
+}
+
+/// The runtime's rt_process_run: std's Command in its own process group, stdin from
+/// /dev/null, output decoded lossily into a Tuple.
+fn runtime_process_run(cmd: &str) -> V {
+    use std::os::unix::process::CommandExt;
+    let mut c = Command::new(cmd);
+    c.env_remove("_SIMPLE_STACK_SET")
+        .stdin(std::process::Stdio::null());
+    unsafe {
+        c.pre_exec(|| {
+            (libc::setpgid(0, 0) == 0)
+                .then_some(())
+                .ok_or_else(std::io::Error::last_os_error)
+        })
+    };
+    let out = c.output().unwrap();
+    let s = |b: &[u8]| {
+        let t = String::from_utf8_lossy(b);
+        unsafe { abi::rt_string_new(t.as_ptr(), t.len() as u64) }
+    };
+    unsafe {
+        let t = abi::rt_tuple_new(3);
+        abi::rt_tuple_set(t, 0, s(&out.stdout));
+        abi::rt_tuple_set(t, 1, s(&out.stderr));
+        abi::rt_tuple_set(t, 2, V::int(out.status.code().map_or(-1, i64::from)));
+        t
+    }
+}
+
+fn rt_benches(
+    t: &mut Table,
+    dir: &Path,
+    text: &Path,
+    many: &Path,
+    quick: bool,
+    big_rounds: usize,
+    spawn_rounds: usize,
+) {
+    let mib = std::fs::metadata(text).unwrap().len() >> 20;
+    let (tp, tl) = path_arg(text);
+    t.add(
+        &format!("rt_file_read_text {mib} MiB"),
+        big_rounds,
+        1,
+        vec![
+            (
+                "ffi_syscalls rt_file_read_text",
+                Box::new(|| value::release(black_box(unsafe { rt::rt_file_read_text(tp, tl) }))),
+            ),
+            (
+                "runtime's std version",
+                Box::new(|| value::release(black_box(runtime_read_text(text)))),
+            ),
+            (
+                "std fs::read_to_string",
+                Box::new(|| {
+                    black_box(std::fs::read_to_string(text).unwrap());
+                }),
+            ),
+        ],
+    );
+    let (mp, ml) = path_arg(many);
+    t.add(
+        "rt_dir_list 10 000 entries",
+        21,
+        5,
+        vec![
+            (
+                "ffi_syscalls rt_dir_list",
+                Box::new(|| value::release(black_box(unsafe { rt::rt_dir_list(mp, ml) }))),
+            ),
+            (
+                "runtime's std version",
+                Box::new(|| value::release(black_box(runtime_dir_list(many)))),
+            ),
+            (
+                "std fs::read_dir (names collected)",
+                Box::new(|| {
+                    let names: Vec<_> = std::fs::read_dir(many)
+                        .unwrap()
+                        .map(|e| e.unwrap().file_name())
+                        .collect();
+                    black_box(names);
+                }),
+            ),
+        ],
+    );
+    let copy_mib = if quick { 8 } else { 256 };
+    let src = dir.join("rt-copy-src");
+    std::fs::write(&src, vec![0x5a; copy_mib << 20]).unwrap();
+    let (dst_ours, dst_rt, dst_std) = (
+        dir.join("rt-copy-ours"),
+        dir.join("rt-copy-rt"),
+        dir.join("rt-copy-std"),
+    );
+    let ((sp, sl), (dp, dl)) = (path_arg(&src), path_arg(&dst_ours));
+    t.add(
+        &format!("rt_file_copy {copy_mib} MiB"),
+        if quick { 3 } else { 7 },
+        1,
+        vec![
+            (
+                "ffi_syscalls rt_file_copy",
+                Box::new(|| assert!(unsafe { rt::rt_file_copy(sp, sl, dp, dl) })),
+            ),
+            (
+                "runtime's std version (std::fs::copy)",
+                Box::new(|| assert!(std::fs::copy(&src, &dst_rt).is_ok())),
+            ),
+            (
+                "std fs::copy",
+                Box::new(|| {
+                    black_box(std::fs::copy(&src, &dst_std).unwrap());
+                }),
+            ),
+        ],
+    );
+    drop(std::fs::remove_file(&src));
+    let none = value::string_array(std::iter::empty()).unwrap();
+    t.add(
+        "rt_process_run `true`",
+        spawn_rounds,
+        20,
+        vec![
+            (
+                "ffi_syscalls rt_process_run",
+                Box::new(|| {
+                    value::release(black_box(unsafe {
+                        rt::rt_process_run(b"true".as_ptr(), 4, none)
+                    }))
+                }),
+            ),
+            (
+                "runtime's std version",
+                Box::new(|| value::release(black_box(runtime_process_run("true")))),
+            ),
+            (
+                "std Command::output",
+                Box::new(|| {
+                    black_box(
+                        Command::new("true")
+                            .stdin(std::process::Stdio::null())
+                            .output()
+                            .unwrap(),
+                    );
+                }),
+            ),
+        ],
+    );
 }
 
 fn main() {
@@ -368,6 +551,19 @@ fn main() {
     );
     black_box(&ballast);
     drop(ballast);
+
+    // Through the rt_* ABI the runtime calls, values made by the value ABI (here the
+    // crate's standalone-values), beside the runtime's own std version of the same
+    // function (modelled: what its source does) and plain std.
+    rt_benches(
+        &mut t,
+        dir.path(),
+        &text,
+        &many,
+        quick,
+        big_rounds,
+        spawn_rounds,
+    );
 
     let build = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/build-bootstrap"))
         .arg(format!("{}-unknown-linux-gnu", std::env::consts::ARCH))

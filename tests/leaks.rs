@@ -5,6 +5,7 @@ mod common;
 
 use common::{Tree, bytes, open_fds, serial};
 use ffi_syscalls::exports::c::*;
+#[cfg(feature = "standalone-values")]
 use ffi_syscalls::value::{self, RuntimeValue as V};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -179,14 +180,37 @@ fn process_run_leaks_nothing() {
     assert_eq!((open_fds(), live()), (fds, bytes));
 }
 
-#[cfg(feature = "syscall-ffi")]
+/// What an rt_* function returns, released (a value is freed; `bool` and `i64` need
+/// nothing).
+#[cfg(feature = "standalone-values")]
+trait Release {
+    fn release(self);
+}
+#[cfg(feature = "standalone-values")]
+impl Release for V {
+    fn release(self) {
+        value::release(self)
+    }
+}
+#[cfg(feature = "standalone-values")]
+impl Release for bool {
+    fn release(self) {}
+}
+#[cfg(feature = "standalone-values")]
+impl Release for i64 {
+    fn release(self) {}
+}
+
+#[cfg(all(feature = "syscall-ffi", feature = "standalone-values"))]
 #[test]
 fn rt_functions_leak_nothing() {
     let _s = serial();
     use ffi_syscalls::exports::rt::*;
     let t = Tree::small();
     let paths: Vec<Vec<u8>> = t.cases().iter().map(|p| bytes(p).to_vec()).collect();
-    let drop_v = |v: V| unsafe { value::free(v) };
+    fn drop_v(v: impl Release) {
+        v.release()
+    }
     macro_rules! on_paths {
         ($f:ident) => {
             no_leak(stringify!($f), || {
@@ -221,11 +245,10 @@ fn rt_functions_leak_nothing() {
     no_leak("dir_create/lock", || unsafe {
         drop_v(rt_dir_create(l(&d).0, l(&d).1, true));
         drop_v(rt_dir_create(l(&d).0, l(&d).1, false));
-        let h = rt_file_lock(l(&w).0, l(&w).1);
-        drop_v(rt_file_lock(l(&w).0, l(&w).1));
-        drop_v(rt_file_unlock(h.as_int().unwrap()));
-        drop_v(rt_file_unlock(h.as_int().unwrap()));
-        drop_v(rt_file_lock(l(&bad).0, l(&bad).1));
+        let h = rt_file_lock(l(&w).0, l(&w).1, 0);
+        drop_v(rt_file_unlock(h));
+        drop_v(rt_file_unlock(h));
+        drop_v(rt_file_lock(l(&bad).0, l(&bad).1, 1));
     });
     no_leak("env/system", || unsafe {
         drop_v(rt_env_cwd());
@@ -240,9 +263,22 @@ fn rt_functions_leak_nothing() {
         drop_v(rt_get_args());
         drop_v(rt_time_now_unix_micros());
     });
-    let args = value::string_array(&[b"-c".as_slice(), b"echo hi; echo there >&2"]);
+    // A lock held elsewhere: the timed-out attempt leaves nothing open either.
+    let held = unsafe { rt_file_lock(l(&w).0, l(&w).1, 0) };
     let (fds, bytes_before) = (open_fds(), live());
-    let none = value::string_array::<[&[u8]; 0]>([]);
+    for _ in 0..3 {
+        assert_eq!(unsafe { rt_file_lock(l(&w).0, l(&w).1, 1) }, -1);
+    }
+    assert_eq!(
+        (open_fds(), live()),
+        (fds, bytes_before),
+        "lock held elsewhere"
+    );
+    drop_v(rt_file_unlock(held));
+    let args =
+        value::string_array([b"-c".as_slice(), b"echo hi; echo there >&2"].into_iter()).unwrap();
+    let (fds, bytes_before) = (open_fds(), live());
+    let none = value::string_array(std::iter::empty()).unwrap();
     for i in 0..*N {
         if i % 100 == 0 {
             drop_v(unsafe { rt_process_run(b"sh".as_ptr(), 2, args) });

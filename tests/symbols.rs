@@ -1,43 +1,45 @@
-//! What the library exports: the C header matches the `syscall_*` functions, and
-//! `rt_*` symbols exist only with feature `syscall-ffi`, exactly the design's list.
+//! What the library exports: the C header matches the `syscall_*` functions; `rt_*`
+//! symbols exist only with feature `syscall-ffi`, exactly those listed in
+//! `rt-symbols.txt`; the runtime's value ABI only with `standalone-values`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The design's `rt_*` functions (shared/design.md): the system table plus what a
-/// bootstrap program needs.
-const RT_FUNCTIONS: &[&str] = &[
-    "rt_file_exists",
-    "rt_file_read_text",
-    "rt_file_write_text",
-    "rt_file_append_text",
-    "rt_file_delete",
-    "rt_file_remove",
-    "rt_file_size",
-    "rt_file_modified_time",
-    "rt_file_copy",
-    "rt_dir_create",
-    "rt_dir_list",
-    "rt_file_lock",
-    "rt_file_unlock",
-    "rt_file_mmap_read_text",
-    "rt_file_mmap_read_bytes",
-    "rt_env_cwd",
-    "rt_env_home",
-    "rt_env_get",
-    "rt_env_set",
-    "rt_getpid",
-    "rt_process_run",
-    "rt_system_cpu_count",
-    "rt_hostname",
-    "rt_print_str",
-    "rt_println_str",
-    "rt_eprint_str",
-    "rt_eprintln_str",
-    "rt_exit",
-    "rt_get_args",
-    "rt_time_now_unix_micros",
+/// The symbols the crate publishes as replacing the runtime's (`syscall-ffi`), read
+/// from the machine-readable list the runtime's build uses.
+fn listed_rt_symbols() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root().join("rt-symbols.txt")).unwrap();
+    let list: BTreeSet<String> = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(list.len(), 31, "the runtime's table has 31 functions");
+    // The same list the library carries.
+    let lib: BTreeSet<String> = ffi_syscalls::exports::rt::SYMBOLS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(list, lib);
+    list
+}
+
+/// The runtime's value ABI: the crate defines it only with `standalone-values`.
+const VALUE_ABI: &[&str] = &[
+    "rt_string_new",
+    "rt_string_new_with_len_hash",
+    "rt_string_len",
+    "rt_string_data",
+    "rt_array_new",
+    "rt_byte_array_new",
+    "rt_array_push",
+    "rt_array_len",
+    "rt_array_get",
+    "rt_bytes_from_raw",
+    "rt_tuple_new",
+    "rt_tuple_set",
+    "rt_tuple_get",
 ];
 
 fn root() -> &'static Path {
@@ -142,15 +144,21 @@ fn header_compiles_as_c() {
 
 #[test]
 fn rt_symbols_only_with_syscall_ffi() {
+    let value_abi: BTreeSet<String> = VALUE_ABI.iter().map(|s| s.to_string()).collect();
     let default_rt = exported(&[], "rt_");
     assert_eq!(
         default_rt,
         BTreeSet::new(),
         "a default build must not define rt_*"
     );
-    let with_ffi = exported(&["syscall-ffi"], "rt_");
-    let expected: BTreeSet<String> = RT_FUNCTIONS.iter().map(|s| s.to_string()).collect();
-    assert_eq!(with_ffi, expected);
+    // syscall-ffi alone: exactly the listed functions, and none of the value ABI
+    // (the runtime defines that).
+    assert_eq!(exported(&["syscall-ffi"], "rt_"), listed_rt_symbols());
+    // standalone-values: the value ABI appears too.
+    let both = exported(&["syscall-ffi", "standalone-values"], "rt_");
+    let expected: BTreeSet<String> = listed_rt_symbols().union(&value_abi).cloned().collect();
+    assert_eq!(both, expected);
+    assert_eq!(exported(&["standalone-values"], "rt_"), value_abi);
     // The C interface is there either way, and matches the header.
     assert_eq!(exported(&[], "syscall_"), header_functions());
 }

@@ -6,41 +6,39 @@
 mod sandbox;
 
 use ffi_syscalls::exports::rt::rt_process_run;
+use ffi_syscalls::value::abi::{rt_array_new, rt_array_push, rt_tuple_get};
 use ffi_syscalls::value::{self, RuntimeValue as V};
 use libfuzzer_sys::fuzz_target;
 use sandbox::Fields;
 
-/// A value shaped by the input, at most `depth` levels deep. Only well-formed heap
-/// values: a heap tag on a wild address is outside any ABI's promise.
+/// A value shaped by the input, at most `depth` levels deep, made through the value
+/// ABI. Only well-formed heap values: a heap tag on a wild address is outside any
+/// ABI's promise.
 fn build(f: &mut Fields, depth: u32) -> V {
+    let made = |r: Result<V, _>| r.unwrap_or(V::NIL);
     match f.byte() % 9 {
         0 => V::int(i64::from(f.byte()) - 128),
         1 => V::NIL,
         2 => V::TRUE,
         3 => V::ERROR,
-        4 => value::byte_array(f.field()),
-        5 | 6 => value::string(f.field()),
+        4 => made(value::bytes(f.field())),
+        5 | 6 => made(value::string(f.field())),
         7 if depth > 0 => {
             let n = usize::from(f.byte() % 5);
             let items: Vec<V> = (0..n).map(|_| build(f, depth - 1)).collect();
-            value::tuple(&items)
+            made(value::tuple(&items))
         }
         _ => {
             // An Array: of strings only, or of anything.
             let n = usize::from(f.byte() % 6);
             if depth == 0 || f.byte().is_multiple_of(2) {
                 let items: Vec<&[u8]> = (0..n).map(|_| f.field()).collect();
-                value::string_array(items)
+                made(value::string_array(items.into_iter()))
             } else {
-                let arr = value::string_array((0..n).map(|_| b"x".as_slice()));
-                for i in 0..n {
+                let arr = rt_array_new(0);
+                for _ in 0..n {
                     let v = build(f, depth - 1);
-                    unsafe {
-                        let a = arr.heap_ptr() as *mut value::ArrayObject;
-                        let slot = (*a).data.add(i);
-                        value::free(slot.read());
-                        slot.write(v);
-                    }
+                    assert!(rt_array_push(arr, v));
                 }
                 arr
             }
@@ -61,11 +59,10 @@ fuzz_target!(|data: &[u8]| {
         b"/nonexistent/ffi-syscalls-fuzz"
     };
     let t = unsafe { rt_process_run(cmd.as_ptr(), cmd.len() as u64, args) };
-    let parts = unsafe { t.as_tuple() }.expect("rt_process_run always returns a Tuple");
-    assert_eq!(parts.len(), 3);
-    assert!(parts[2].as_int().is_some());
-    unsafe {
-        value::free(t);
-        value::free(args);
-    }
+    // Always a Tuple of (String, String, Int).
+    assert!(unsafe { value::string_bytes(rt_tuple_get(t, 0)) }.is_some());
+    assert!(unsafe { value::string_bytes(rt_tuple_get(t, 1)) }.is_some());
+    assert!(rt_tuple_get(t, 2).as_int().is_some());
+    value::release(t);
+    value::release(args);
 });

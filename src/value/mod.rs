@@ -117,6 +117,8 @@ pub mod abi {
         /// A byte-packed Array holding a copy of `len` bytes at `ptr` (for no bytes, a
         /// plain empty Array).
         pub fn rt_bytes_from_raw(ptr: i64, len: i64) -> RuntimeValue;
+        /// An empty byte-packed Array with room for `capacity` bytes (at least 4).
+        pub fn rt_byte_array_new(capacity: u64) -> RuntimeValue;
         /// A Tuple of `len` slots.
         pub fn rt_tuple_new(len: u64) -> RuntimeValue;
         /// Sets slot `index`; false when out of range or not a Tuple.
@@ -166,10 +168,15 @@ pub fn file_string(bytes: &[u8]) -> Result<RuntimeValue> {
     string(bytes)
 }
 
-/// A byte-packed Array holding a copy of `bytes` (`rt_bytes_from_raw`).
+/// A byte-packed Array holding a copy of `bytes` (`rt_bytes_from_raw`; for no bytes
+/// `rt_byte_array_new`, as `rt_bytes_from_raw` would give a plain Array).
 pub fn bytes(bytes: &[u8]) -> Result<RuntimeValue> {
     if bytes.len() > MAX_BYTES {
         return Err(Errno::EOVERFLOW);
+    }
+    if bytes.is_empty() {
+        // SAFETY: no arguments to check.
+        return made(unsafe { abi::rt_byte_array_new(0) });
     }
     // SAFETY: `bytes` is valid for its length.
     made(unsafe { abi::rt_bytes_from_raw(bytes.as_ptr() as i64, bytes.len() as i64) })

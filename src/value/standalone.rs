@@ -254,6 +254,13 @@ pub extern "C" fn rt_array_new(capacity: u64) -> V {
     heap(new_array(0, capacity).cast())
 }
 
+/// `rt_byte_array_new`: an empty byte-packed Array with room for `capacity` bytes
+/// (at least 4).
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_byte_array_new(capacity: u64) -> V {
+    heap(new_array(BYTE_PACKED, capacity).cast())
+}
+
 /// Makes room for one more element, doubling the buffer.
 ///
 /// # Safety
