@@ -3,7 +3,8 @@
 //! timed in rounds, interleaved with the others so drift hits all alike; the table
 //! gives the median time per operation and the ratio this crate ÷ that contender.
 //!
-//! `BENCH_QUICK=1` shrinks the files and rounds (a smoke run, not for figures).
+//! `BENCH_QUICK=1` shrinks the files and rounds (a smoke run, not for figures);
+//! `BENCH_ONLY=TEXT` runs only the operations whose name contains TEXT.
 
 use ffi_syscalls::exports::rt;
 use ffi_syscalls::sys::uapi;
@@ -52,6 +53,9 @@ struct Table {
 
 impl Table {
     fn add(&mut self, op: &str, rounds: usize, iters: usize, mut contenders: Vec<Contender<'_>>) {
+        if std::env::var("BENCH_ONLY").is_ok_and(|only| !op.contains(&only)) {
+            return;
+        }
         let medians = measure(rounds, iters, &mut contenders);
         let ours = medians[0];
         for ((name, _), m) in contenders.iter().zip(&medians) {

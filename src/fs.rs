@@ -340,7 +340,16 @@ pub fn with_contents<R>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<R>) -> Resu
     let len = usize::try_from(st.stx_size).map_err(|_| Errno::EFBIG)?;
     if io::is_regular(&st) && len >= MAP_AT_LEAST {
         // SAFETY: a fresh private read-only mapping at an address the kernel chooses.
-        let mapped = unsafe { sys::mmap(0, len, uapi::PROT_READ, uapi::MAP_PRIVATE, fd.raw(), 0) };
+        let mapped = unsafe {
+            sys::mmap(
+                0,
+                len,
+                uapi::PROT_READ,
+                uapi::MAP_PRIVATE | uapi::MAP_POPULATE,
+                fd.raw(),
+                0,
+            )
+        };
         if let Ok(p) = mapped {
             // SAFETY: the mapping is `len` readable bytes while it lives.
             let r = f(unsafe { core::slice::from_raw_parts(p, len) });

@@ -132,6 +132,28 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
     Ok(Cow::Owned(out))
 }
 
+/// Whether `bytes`, which must be UTF-8 (else `EILSEQ`), holds a `\r`: one pass
+/// over 8-byte words while they are ASCII without a `\r` (most text), the standard
+/// checks for the rest.
+fn utf8_has_cr(bytes: &[u8]) -> Result<bool> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const CR: u64 = u64::from_ne_bytes([b'\r'; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let mut plain = 0;
+    for w in &mut words {
+        let x = u64::from_ne_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let y = x ^ CR; // a zero byte where x has a CR
+        if (x | (y.wrapping_sub(ONES) & !y)) & HIGH != 0 {
+            break;
+        }
+        plain += 8;
+    }
+    let rest = &bytes[plain..];
+    utf8(rest)?;
+    Ok(rest.contains(&b'\r'))
+}
+
 fn ok(r: Result<()>) -> bool {
     record(r).is_some()
 }
@@ -158,9 +180,8 @@ pub unsafe extern "C" fn rt_file_exists(path_ptr: *const u8, len: u64) -> bool {
 pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
     value_or_nil(unsafe { path(path_ptr, len) }.and_then(|p| {
-        fs::with_contents(p, |bytes| {
-            let text = utf8(bytes)?;
-            if !text.contains(&b'\r') {
+        fs::with_contents(p, |text| {
+            if !utf8_has_cr(text)? {
                 return value::file_string(text);
             }
             let mut kept = Vec::new();

@@ -235,6 +235,28 @@ fn read_text_and_mmap() {
             );
         }
     }
+    // The one-pass UTF-8 and CR scan: a CR in the last, partial word, at a word
+    // boundary, after non-ASCII text; invalid UTF-8 after a clean ASCII run.
+    for (i, content) in [
+        &b"ab\r"[..],
+        b"abcdefgh\rijklmno",
+        b"abcdefg\r",
+        "\u{e9}t\u{e9}\r\n".as_bytes(),
+        b"0123456789abcdef0123456789\r\n",
+        b"0123456789abcdef\xff",
+        b"0123456789abcde\r\xe9",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let p = t.p(&format!("scan-{i}"));
+        std::fs::write(&p, content).unwrap();
+        assert_eq!(
+            val(with_path!(ours::rt_file_read_text, &p)),
+            val(with_path!(model::file_read_text, &p)),
+            "{content:?}"
+        );
+    }
     // CR removal and lossy decoding, spelled out.
     assert_eq!(
         val(with_path!(ours::rt_file_read_text, &t.p("crlf"))),
