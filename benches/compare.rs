@@ -212,6 +212,7 @@ fn rt_benches(
         ],
     );
     let (mp, ml) = path_arg(many);
+    let many_c = std::ffi::CString::new(many.as_os_str().as_encoded_bytes()).unwrap();
     t.add(
         "rt_dir_list 10 000 entries",
         21,
@@ -224,6 +225,24 @@ fn rt_benches(
             (
                 "runtime's std version",
                 Box::new(|| value::release(black_box(runtime_dir_list(many)))),
+            ),
+            (
+                "getdents64 alone, no names kept (the kernel's floor)",
+                Box::new(|| {
+                    let fd = unsafe {
+                        libc::open(
+                            many_c.as_ptr(),
+                            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+                        )
+                    };
+                    let mut buf = vec![0u8; 64 << 10];
+                    while unsafe {
+                        libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len())
+                    } > 0
+                    {}
+                    unsafe { libc::close(fd) };
+                    black_box(&buf);
+                }),
             ),
             (
                 "std fs::read_dir (names collected)",
