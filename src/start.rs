@@ -41,9 +41,6 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
             (*f)(argc as i32, argv, envp);
             f = f.add(1);
         }
-        // What the runtime's generated main does first: hand the arguments over.
-        #[cfg(feature = "syscall-ffi")]
-        crate::exports::rt::rt_set_args(argc as i32, argv);
         sys::exit_group(main(argc as i32, argv, envp))
     }
 }

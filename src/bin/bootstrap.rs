@@ -32,9 +32,11 @@ commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE..
   cp SRC DST | mkdir [-p] DIR | ls DIR | run CMD [ARGS...] | lock FILE\n";
 
 #[unsafe(no_mangle)]
-pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
-    // The entry handed argc/argv to rt_set_args, as the runtime's generated main does;
-    // the Array lives until exit.
+pub extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *const u8) -> i32 {
+    // What the runtime's generated main does first: hand the arguments over. The
+    // Array rt_get_args makes of them lives until exit.
+    // SAFETY: the entry passes the kernel's argc and argv.
+    unsafe { rt_set_args(argc, argv) };
     let args = rt_get_args();
     let args: Vec<&[u8]> = (0..value::array_len(args).unwrap_or(0))
         .map(|i| bytes(value::array_get(args, i)))
