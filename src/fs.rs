@@ -82,12 +82,26 @@ pub fn modified_time(path: &[u8]) -> Result<i64> {
 /// `fs::copy`: contents and permission bits; returns the bytes copied. The kernel
 /// copies (`copy_file_range`) while it can; the rest, and any file whose size reads
 /// as 0 (/proc), goes through read/write until EOF.
+///
+/// A destination that is the source itself (the same path, a symlink or a hard link
+/// to it) is refused with `EINVAL` before anything is written, as GNU cp refuses it
+/// ("are the same file"); std would truncate the source to nothing. Only a regular
+/// destination is truncated (O_TRUNC does nothing to the others).
 pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     let from = Fd::open(src, uapi::O_RDONLY, 0)?;
     let st = from.stat()?;
     check_regular(&st)?;
     let perm = u32::from(st.stx_mode) & 0o7777;
-    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT | uapi::O_TRUNC, perm)?;
+    // No O_TRUNC: the destination is truncated only once it is known not to be the
+    // source.
+    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT, perm)?;
+    let to_st = to.stat()?;
+    if same_file(&st, &to_st) {
+        return Err(Errno::EINVAL);
+    }
+    if io::is_regular(&to_st) {
+        sys::ftruncate(to.raw(), 0)?;
+    }
     // The mode given to open is masked by the umask and ignored for an existing file.
     sys::fchmod(to.raw(), perm)?;
     let mut copied = 0u64;
@@ -120,6 +134,13 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     }
     to.close()?;
     Ok(copied)
+}
+
+/// Whether two stats describe one file: the same device and inode.
+fn same_file(a: &uapi::statx, b: &uapi::statx) -> bool {
+    a.stx_ino == b.stx_ino
+        && a.stx_dev_major == b.stx_dev_major
+        && a.stx_dev_minor == b.stx_dev_minor
 }
 
 /// std::fs::copy refuses a source that is not a regular file; the errno here says

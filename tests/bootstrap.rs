@@ -575,3 +575,35 @@ fn writes_to_a_full_device_fail_with_exit_1() {
     let o = gnu("cat", &[&text]).stdout(full()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn cp_onto_itself_is_refused_like_gnu() {
+    let (ours, theirs) = (tree(), tree());
+    for t in [&ours, &theirs] {
+        std::os::unix::fs::symlink(t.path().join("text"), t.path().join("link")).unwrap();
+        std::fs::hard_link(t.path().join("text"), t.path().join("hard")).unwrap();
+        std::fs::copy(t.path().join("text"), t.path().join("dir/text")).unwrap();
+    }
+    let o = |n: &str| ours.path().join(n).into_os_string();
+    let g = |n: &str| theirs.path().join(n).into_os_string();
+    // The same path, a symlink, a hard link, and a directory holding the source's
+    // name: GNU cp says "are the same file" and exits 1; nothing is truncated.
+    for (src, dst) in [
+        ("text", "text"),
+        ("text", "link"),
+        ("link", "text"),
+        ("text", "hard"),
+        ("dir/text", "dir"),
+    ] {
+        same(
+            bs(&[os("cp"), &o(src), &o(dst)]),
+            gnu("cp", &[&g(src), &g(dst)]),
+        );
+        assert_eq!(
+            std::fs::read(o("text")).unwrap(),
+            b"one\ntwo\n",
+            "{src} {dst}"
+        );
+        assert_eq!(std::fs::read(o("dir/text")).unwrap(), b"one\ntwo\n");
+    }
+}

@@ -1,0 +1,50 @@
+//! Regression tests for the defects of issue #12, each beside its oracle (std, libc
+//! or the GNU tools).
+
+mod common;
+
+use common::{bytes, serial};
+use ffi_syscalls::Errno;
+use ffi_syscalls::exports::c::{syscall_file_copy, syscall_last_errno};
+use ffi_syscalls::fs;
+use std::ffi::CString;
+use std::path::Path;
+
+fn c(p: &Path) -> CString {
+    CString::new(bytes(p)).unwrap()
+}
+
+// ---- 1. copying a file onto itself ------------------------------------------------
+
+#[test]
+fn copy_onto_itself_is_refused_and_keeps_the_data() {
+    let _s = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    std::fs::write(&a, b"precious data\n").unwrap();
+    std::os::unix::fs::symlink(&a, dir.path().join("link")).unwrap();
+    std::fs::hard_link(&a, dir.path().join("hard")).unwrap();
+    for dst in ["a", "link", "hard"] {
+        let dst = dir.path().join(dst);
+        assert_eq!(
+            fs::copy(bytes(&a), bytes(&dst)),
+            Err(Errno::EINVAL),
+            "{dst:?}"
+        );
+        assert_eq!(std::fs::read(&a).unwrap(), b"precious data\n", "{dst:?}");
+        // The other way round too: the link as the source.
+        assert_eq!(fs::copy(bytes(&dst), bytes(&a)), Err(Errno::EINVAL));
+        assert_eq!(std::fs::read(&a).unwrap(), b"precious data\n", "{dst:?}");
+        assert_eq!(
+            unsafe { syscall_file_copy(c(&a).as_ptr(), c(&dst).as_ptr()) },
+            -i64::from(libc::EINVAL)
+        );
+        assert_eq!(syscall_last_errno(), libc::EINVAL);
+        assert_eq!(std::fs::read(&a).unwrap(), b"precious data\n", "{dst:?}");
+    }
+    // A different file with the same content is still copied over.
+    let b = dir.path().join("b");
+    std::fs::write(&b, b"old and longer content\n").unwrap();
+    assert_eq!(fs::copy(bytes(&a), bytes(&b)), Ok(14));
+    assert_eq!(std::fs::read(&b).unwrap(), b"precious data\n");
+}
