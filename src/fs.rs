@@ -85,8 +85,9 @@ pub fn modified_time(path: &[u8]) -> Result<i64> {
 ///
 /// A destination that is the source itself (the same path, a symlink or a hard link
 /// to it) is refused with `EINVAL` before anything is written, as GNU cp refuses it
-/// ("are the same file"); std would truncate the source to nothing. Only a regular
-/// destination is truncated (O_TRUNC does nothing to the others).
+/// ("are the same file"); std would truncate the source to nothing. Like std, only a
+/// regular destination is truncated and given the source's permission bits: a
+/// device or FIFO keeps its mode.
 pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     let from = Fd::open(src, uapi::O_RDONLY, 0)?;
     let st = from.stat()?;
@@ -101,9 +102,10 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     }
     if io::is_regular(&to_st) {
         sys::ftruncate(to.raw(), 0)?;
+        // The mode given to open is masked by the umask and ignored for an existing
+        // file.
+        sys::fchmod(to.raw(), perm)?;
     }
-    // The mode given to open is masked by the umask and ignored for an existing file.
-    sys::fchmod(to.raw(), perm)?;
     let mut copied = 0u64;
     let mut kernel_copy_done = false;
     loop {

@@ -8,10 +8,15 @@ use ffi_syscalls::Errno;
 use ffi_syscalls::exports::c::{syscall_file_copy, syscall_last_errno};
 use ffi_syscalls::fs;
 use std::ffi::CString;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 fn c(p: &Path) -> CString {
     CString::new(bytes(p)).unwrap()
+}
+
+fn is_root() -> bool {
+    unsafe { libc::geteuid() == 0 }
 }
 
 // ---- 1. copying a file onto itself ------------------------------------------------
@@ -47,4 +52,40 @@ fn copy_onto_itself_is_refused_and_keeps_the_data() {
     std::fs::write(&b, b"old and longer content\n").unwrap();
     assert_eq!(fs::copy(bytes(&a), bytes(&b)), Ok(14));
     assert_eq!(std::fs::read(&b).unwrap(), b"precious data\n");
+}
+
+// ---- 2. the mode of a destination that is not a regular file ------------------------
+
+#[test]
+fn copy_onto_a_device_keeps_its_mode() {
+    if !is_root() {
+        eprintln!("not root: mknod is not allowed, skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let null = dir.path().join("null");
+    let cnull = c(&null);
+    // A private copy of /dev/null (character device 1, 3), mode 0620.
+    if unsafe { libc::mknod(cnull.as_ptr(), libc::S_IFCHR | 0o620, libc::makedev(1, 3)) } != 0 {
+        eprintln!(
+            "mknod failed ({}): skipped",
+            std::io::Error::last_os_error()
+        );
+        return;
+    }
+    let src = dir.path().join("src");
+    std::fs::write(&src, b"to the device\n").unwrap();
+    std::fs::set_permissions(&src, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().mode();
+    let before = mode(&null);
+    assert_eq!(fs::copy(bytes(&src), bytes(&null)), Ok(14));
+    assert_eq!(mode(&null), before, "our copy changed the device's mode");
+    // std: the same bytes, and the device's mode left alone.
+    assert_eq!(std::fs::copy(&src, &null).unwrap(), 14);
+    assert_eq!(mode(&null), before);
+    // A regular destination still gets the source's permission bits.
+    let reg = dir.path().join("reg");
+    std::fs::write(&reg, b"x").unwrap();
+    assert_eq!(fs::copy(bytes(&src), bytes(&reg)), Ok(14));
+    assert_eq!(mode(&reg) & 0o7777, 0o755);
 }
