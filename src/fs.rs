@@ -158,8 +158,13 @@ fn check_regular(st: &uapi::statx) -> Result<()> {
 }
 
 /// `fs::create_dir`, or with `recursive` `fs::create_dir_all`: missing parents are
-/// made, an existing directory is fine, a component that is a file fails.
+/// made, an existing directory is fine, a component that is a file fails. As std,
+/// the empty path is `ENOENT` for `create_dir` and nothing to do for
+/// `create_dir_all`.
 pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
+    if recursive && path.is_empty() {
+        return Ok(());
+    }
     let mkdir = || sys::mkdirat(sys::AT_FDCWD, c_path(path, &mut PathBuf::uninit())?, 0o777);
     let made = mkdir();
     if !recursive {

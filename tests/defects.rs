@@ -5,7 +5,7 @@ mod common;
 
 use common::{bytes, serial};
 use ffi_syscalls::Errno;
-use ffi_syscalls::exports::c::{syscall_file_copy, syscall_last_errno};
+use ffi_syscalls::exports::c::{syscall_dir_create, syscall_file_copy, syscall_last_errno};
 use ffi_syscalls::fs;
 use std::ffi::CString;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -88,4 +88,21 @@ fn copy_onto_a_device_keeps_its_mode() {
     std::fs::write(&reg, b"x").unwrap();
     assert_eq!(fs::copy(bytes(&src), bytes(&reg)), Ok(14));
     assert_eq!(mode(&reg) & 0o7777, 0o755);
+}
+
+// ---- 4. dir_create("", recursive) ----------------------------------------------------
+
+#[test]
+fn dir_create_empty_path_matches_std() {
+    let _s = serial();
+    assert_eq!(std::fs::create_dir_all("").ok(), Some(()));
+    assert_eq!(fs::dir_create(b"", true), Ok(()));
+    assert_eq!(unsafe { syscall_dir_create(c"".as_ptr(), 1) }, 0);
+    let std_err = std::fs::create_dir("").unwrap_err().raw_os_error();
+    assert_eq!(std_err, Some(libc::ENOENT));
+    assert_eq!(fs::dir_create(b"", false), Err(Errno::ENOENT));
+    assert_eq!(
+        unsafe { syscall_dir_create(c"".as_ptr(), 0) },
+        -libc::ENOENT
+    );
 }
