@@ -607,3 +607,23 @@ fn cp_onto_itself_is_refused_like_gnu() {
         assert_eq!(std::fs::read(o("dir/text")).unwrap(), b"one\ntwo\n");
     }
 }
+
+#[test]
+fn mtime_before_the_epoch_matches_stat() {
+    let t = tree();
+    let f = t.path().join("old");
+    std::fs::write(&f, "x").unwrap();
+    // -1 is also rt_file_modified_time's failure value; the others around it.
+    for when in ["@-1", "@0", "@-2", "@-86401", "@1"] {
+        let ok = Command::new("touch")
+            .args(["-d", when])
+            .arg(&f)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        same(
+            bs(&[os("mtime"), f.as_os_str()]),
+            gnu("stat", &[os("-L"), os("-c"), os("%Y"), f.as_os_str()]),
+        );
+    }
+}
