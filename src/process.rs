@@ -59,9 +59,10 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
 
 /// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
 /// from /dev/null, stdout and stderr captured in full, the environment of
-/// [`crate::env`]. The child inherits only fds 0, 1 and 2. Failure to start the
-/// child (no such command, not executable) is the errno of the failed `execve`;
-/// the child is reaped before returning, always.
+/// [`crate::env`]. The child inherits only fds 0, 1 and 2. Failure to start
+/// the child is the errno of the failed `execve` (for a PATH search, execvp's
+/// choice: EACCES if a candidate was not executable, else the last failure); the
+/// child is reaped before returning, always.
 pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     if cmd.is_empty() {
         return Err(Errno::ENOENT);
@@ -188,7 +189,8 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 
 /// The child's side: stdio in place, everything else close-on-exec, then each
 /// candidate in turn. Returns only if every `execve` failed, with execvp's choice
-/// of errno: EACCES if any candidate was found but not executable.
+/// of errno: EACCES if any candidate was found but not executable, else the last
+/// failure (the only one for a command holding a `/`: ENOTDIR, ENAMETOOLONG...).
 fn exec_child(
     paths: &[u8],
     argv: *const *const u8,
@@ -204,21 +206,22 @@ fn exec_child(
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
     let _ = sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC);
     let mut denied = false;
+    let mut last = Errno::ENOENT;
     // Each piece keeps its NUL (split_inclusive): execve's path is a C string.
     for path in paths.split_inclusive(|&c| c == 0) {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
         match unsafe { sys::execve(path, argv, envp) } {
             Errno::EACCES => denied = true,
-            Errno::ENOENT
+            e @ (Errno::ENOENT
             | Errno::ENOTDIR
             | Errno::ESTALE
             | Errno::ENODEV
             | Errno::ETIMEDOUT
-            | Errno::ENAMETOOLONG => {}
+            | Errno::ENAMETOOLONG) => last = e,
             other => return other,
         }
     }
-    if denied { Errno::EACCES } else { Errno::ENOENT }
+    if denied { Errno::EACCES } else { last }
 }
 
 /// Waits for the child to exec (the status pipe closes with nothing in it) or to

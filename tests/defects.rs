@@ -106,3 +106,55 @@ fn dir_create_empty_path_matches_std() {
         -libc::ENOENT
     );
 }
+
+// ---- process_run ---------------------------------------------------------------------
+
+use ffi_syscalls::process;
+use std::process::Command;
+
+/// The errno std's Command reports for `cmd`, and ours.
+fn start_errors(cmd: &str) -> (Option<i32>, Option<i32>) {
+    let theirs = Command::new(cmd)
+        .output()
+        .err()
+        .and_then(|e| e.raw_os_error());
+    let ours = process::run(cmd.as_bytes(), &[]).err().map(Errno::into_raw);
+    (ours, theirs)
+}
+
+#[test]
+fn start_failures_report_the_real_errno_like_std() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("not-executable");
+    std::fs::write(&plain, "echo hi\n").unwrap();
+    let long_abs = format!("/{}", "a".repeat(300));
+    let long_rel = "b".repeat(300);
+    let cases = [
+        ("/etc/passwd/x", libc::ENOTDIR),
+        (long_abs.as_str(), libc::ENAMETOOLONG),
+        (plain.to_str().unwrap(), libc::EACCES),
+        ("/", libc::EACCES),
+        ("/nonexistent/command", libc::ENOENT),
+        // PATH searches: execvp's rules (EACCES remembered, ENOENT continues).
+        ("no-such-command-defects-12", libc::ENOENT),
+        (long_rel.as_str(), libc::ENAMETOOLONG),
+    ];
+    for (cmd, want) in cases {
+        let (ours, theirs) = start_errors(cmd);
+        assert_eq!(theirs, Some(want), "std on {cmd:.40}");
+        assert_eq!(ours, theirs, "{cmd:.40}");
+    }
+}
+
+/// Not a change: std (posix_spawnp in glibc) does not run an executable without
+/// `#!` through /bin/sh, it reports ENOEXEC, and so do we.
+#[test]
+fn executable_without_shebang_is_enoexec_like_std() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("no-shebang");
+    std::fs::write(&script, "echo hi\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (ours, theirs) = start_errors(script.to_str().unwrap());
+    assert_eq!(theirs, Some(libc::ENOEXEC));
+    assert_eq!(ours, theirs);
+}
