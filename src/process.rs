@@ -59,7 +59,8 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
 
 /// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
 /// from /dev/null, stdout and stderr captured in full, the environment of
-/// [`crate::env`]. The child inherits only fds 0, 1 and 2. Failure to start
+/// [`crate::env`]. The child inherits only fds 0, 1 and 2, and starts with SIGPIPE at its
+/// default, as std's children do. Failure to start
 /// the child is the errno of the failed `execve` (for a PATH search, execvp's
 /// choice: EACCES if a candidate was not executable, else the last failure); the
 /// child is reaped before returning, always.
@@ -163,8 +164,10 @@ struct Child<'a> {
 unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     // SAFETY: the parent passes a `Child` that lives until we exec or exit.
     let c = unsafe { &*(arg as *const Child) };
-    // A handler of the parent must not run here: back to the default for each one
-    // (ignored signals stay ignored, as execve would leave them).
+    // A handler of the parent must not run here: back to the default for each one.
+    // Ignored signals stay ignored, as execve would leave them, except SIGPIPE,
+    // which std resets too: every Rust program ignores it, and a child that inherits
+    // that prints "Broken pipe" where it should have died quietly.
     for sig in 1..=uapi::_NSIG {
         if sig == uapi::SIGKILL || sig == uapi::SIGSTOP {
             continue;
@@ -173,8 +176,10 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
         let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
         // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
+        let handler = |a: &uapi::kernel_sigaction| a.sa_handler_kernel.map_or(0, |h| h as usize);
+        // SIG_IGN is 1: a handler is anything above; SIGPIPE is reset from SIG_IGN too.
         if unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) }.is_ok()
-            && old.sa_handler_kernel.map_or(0, |h| h as usize) > 1
+            && (handler(&old) > 1 || sig == uapi::SIGPIPE && handler(&old) == 1)
         {
             let _ = unsafe { sys::rt_sigaction(sig, Some(&default), None) };
         }

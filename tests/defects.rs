@@ -158,3 +158,35 @@ fn executable_without_shebang_is_enoexec_like_std() {
     assert_eq!(theirs, Some(libc::ENOEXEC));
     assert_eq!(ours, theirs);
 }
+
+#[test]
+fn children_start_with_sigpipe_at_default() {
+    // Every Rust std program ignores SIGPIPE, this test's process too.
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) };
+    assert_eq!(old.sa_sigaction, libc::SIG_IGN);
+    let script = "yes | head -c 2";
+    let ours = process::run(b"sh", &[b"-c", script.as_bytes()]).unwrap();
+    let theirs = Command::new("sh").args(["-c", script]).output().unwrap();
+    assert_eq!(theirs.stderr, b"", "std's child");
+    assert_eq!(String::from_utf8_lossy(&ours.stderr), "");
+    assert_eq!(ours.stdout, theirs.stdout);
+    // Other ignored signals stay ignored (as execve leaves them, as std leaves them).
+    let sig_ign = |out: &[u8]| -> u64 {
+        let text = String::from_utf8_lossy(out).into_owned();
+        let line = text.lines().find(|l| l.starts_with("SigIgn:")).unwrap();
+        u64::from_str_radix(line[7..].trim(), 16).unwrap()
+    };
+    let ours = process::run(b"cat", &[b"/proc/self/status"]).unwrap();
+    let theirs = Command::new("cat")
+        .arg("/proc/self/status")
+        .output()
+        .unwrap();
+    // Signals 1..=31 (glibc's posix_spawn ignores its own internal ones above).
+    let classic = (1u64 << 31) - 1;
+    assert_eq!(
+        sig_ign(&ours.stdout) & classic,
+        sig_ign(&theirs.stdout) & classic
+    );
+    assert_eq!(sig_ign(&ours.stdout) & (1 << (libc::SIGPIPE - 1)), 0);
+}
