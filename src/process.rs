@@ -26,18 +26,26 @@ fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
     Ok(())
 }
 
-/// Appends a pointer to each NUL-terminated string in `strings`, then null: the
-/// array `execve` takes, valid while `strings` is neither moved nor changed.
-fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8]) {
+/// Appends a pointer to each NUL-terminated string in `strings` that does not start
+/// with `skip` (when given), then null: the array `execve` takes, valid while
+/// `strings` is neither moved nor changed.
+fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) {
     let mut start = 0;
     for (i, &c) in strings.iter().enumerate() {
         if c == 0 {
-            out.push(strings[start..].as_ptr());
+            let s = &strings[start..];
+            if !skip.is_some_and(|p| s.starts_with(p)) {
+                out.push(s.as_ptr());
+            }
             start = i + 1;
         }
     }
     out.push(core::ptr::null());
 }
+
+/// The runtime's marker that it has set up its own stack; a child must not inherit
+/// it (the Simple runtime runs children with `env_remove("_SIMPLE_STACK_SET")`).
+const REMOVED_FROM_CHILD_ENV: &[u8] = b"_SIMPLE_STACK_SET=";
 
 /// The executables to try, in order, like `execvp`, as NUL-terminated strings:
 /// `cmd` itself when it holds a `/`, else `dir/cmd` for each `PATH` entry (an empty
@@ -59,8 +67,9 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
 
 /// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
 /// from /dev/null, stdout and stderr captured in full, the environment of
-/// [`crate::env`]. The child inherits only fds 0, 1 and 2, and starts with SIGPIPE at its
-/// default, as std's children do. Failure to start
+/// [`crate::env`] without `_SIMPLE_STACK_SET`. The child inherits only fds 0, 1 and
+/// 2, runs in a process group of its own (`setpgid(0, 0)`, std's `process_group(0)`)
+/// and starts with SIGPIPE at its default, as std's children do. Failure to start
 /// the child is the errno of the failed `execve` (for a PATH search, execvp's
 /// choice: EACCES if a candidate was not executable, else the last failure); the
 /// child is reaped before returning, always.
@@ -77,9 +86,9 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     let envp = crate::env::c_entries();
     // argv's pointers, null, envp's pointers, null.
     let mut pointers = Vec::new();
-    push_pointers(&mut pointers, &argv);
+    push_pointers(&mut pointers, &argv, None);
     let envp_at = pointers.len();
-    push_pointers(&mut pointers, &envp);
+    push_pointers(&mut pointers, &envp, Some(REMOVED_FROM_CHILD_ENV));
 
     let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
     let (out_r, out_w) = pipe()?;
@@ -185,7 +194,10 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         }
     }
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&c.mask), None);
-    let errno = exec_child(c.paths, c.argv, c.envp, c.stdio);
+    let errno = match sys::setpgid(0, 0) {
+        Ok(()) => exec_child(c.paths, c.argv, c.envp, c.stdio),
+        Err(e) => e,
+    };
     let code = errno.into_raw().to_ne_bytes();
     // SAFETY: a live 4-byte array.
     let _ = unsafe { sys::write(c.status, code.as_ptr(), 4) };

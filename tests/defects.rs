@@ -190,3 +190,42 @@ fn children_start_with_sigpipe_at_default() {
     );
     assert_eq!(sig_ign(&ours.stdout) & (1 << (libc::SIGPIPE - 1)), 0);
 }
+
+#[test]
+fn child_has_its_own_process_group() {
+    let out = process::run(b"cat", &[b"/proc/self/stat"]).unwrap();
+    assert_eq!(out.code, 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let pid: i32 = text.split(' ').next().unwrap().parse().unwrap();
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces, so after the last ')'.
+    let after: Vec<&str> = text
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let pgrp: i32 = after[2].parse().unwrap();
+    assert_eq!(pgrp, pid, "{text}");
+    assert_ne!(pgrp, unsafe { libc::getpgrp() });
+}
+
+#[test]
+fn simple_stack_set_is_not_inherited() {
+    use ffi_syscalls::env;
+    env::set(b"_SIMPLE_STACK_SET", b"1").unwrap();
+    env::set(b"_SIMPLE_STACK_SET_NOT", b"kept").unwrap();
+    env::set(b"DEFECTS_KEPT", b"yes").unwrap();
+    assert_eq!(env::get(b"_SIMPLE_STACK_SET"), Ok(Some(b"1".to_vec())));
+    let out = process::run(b"env", &[]).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|p| p.0)
+        .collect();
+    assert!(names.contains(&"DEFECTS_KEPT"), "{text}");
+    assert!(names.contains(&"_SIMPLE_STACK_SET_NOT"), "{text}");
+    assert!(!names.contains(&"_SIMPLE_STACK_SET"), "{text}");
+    // The parent keeps it.
+    assert_eq!(env::get(b"_SIMPLE_STACK_SET"), Ok(Some(b"1".to_vec())));
+}
