@@ -4,6 +4,7 @@ use crate::Errno;
 use crate::io::{Fd, retry};
 use crate::sys::{self, RawFd, Result, uapi};
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 /// What a finished child left: everything it wrote to stdout and stderr, and its exit
 /// code (-1 when a signal ended it).
@@ -112,6 +113,7 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
         stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
         status: status_w.raw(),
         mask: uapi::kernel_sigset_t { sig: [0] },
+        fd_fallback: FD_FALLBACK.load(Ordering::Relaxed),
     };
     sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask))?;
     let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
@@ -167,6 +169,21 @@ struct Child<'a> {
     status: RawFd,
     /// The parent's signal mask, which the new program starts with.
     mask: uapi::kernel_sigset_t,
+    /// [`force_fd_fallback`]'s level when the child was prepared.
+    fd_fallback: u8,
+}
+
+/// Tests only: 0 marks descriptors close-on-exec with `close_range`; 1 acts as if
+/// `close_range` failed (kernels before 5.11), so /proc/self/fd is walked; 2 as if
+/// /proc were missing too, so every number below RLIMIT_NOFILE is marked.
+static FD_FALLBACK: AtomicU8 = AtomicU8::new(0);
+
+/// For tests of the fallbacks that keep descriptors from reaching a child where
+/// `close_range(CLOSE_RANGE_CLOEXEC)` is missing: see [`FD_FALLBACK`]'s levels (0
+/// is the normal path). Process-wide; not for use outside tests.
+#[doc(hidden)]
+pub fn force_fd_fallback(level: u8) {
+    FD_FALLBACK.store(level, Ordering::Relaxed);
 }
 
 /// The child process, on its own stack in the parent's memory.
@@ -195,7 +212,7 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     }
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&c.mask), None);
     let errno = match sys::setpgid(0, 0) {
-        Ok(()) => exec_child(c.paths, c.argv, c.envp, c.stdio),
+        Ok(()) => exec_child(c.paths, c.argv, c.envp, c.stdio, c.fd_fallback),
         Err(e) => e,
     };
     let code = errno.into_raw().to_ne_bytes();
@@ -213,6 +230,7 @@ fn exec_child(
     argv: *const *const u8,
     envp: *const *const u8,
     stdio: [RawFd; 3],
+    fd_fallback: u8,
 ) -> Errno {
     for (target, fd) in stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
@@ -221,7 +239,9 @@ fn exec_child(
         }
     }
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
-    let _ = sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC);
+    if let Err(e) = cloexec_from_3(fd_fallback) {
+        return e;
+    }
     let mut denied = false;
     let mut last = Errno::ENOENT;
     // Each piece keeps its NUL (split_inclusive): execve's path is a C string.
@@ -239,6 +259,81 @@ fn exec_child(
         }
     }
     if denied { Errno::EACCES } else { last }
+}
+
+/// Marks every descriptor from 3 up close-on-exec, in the child: `close_range` where
+/// the kernel has it (5.11+), else each number listed in /proc/self/fd, else each
+/// number below the RLIMIT_NOFILE soft limit (at most 2^20). Raw system calls and
+/// the stack only: this runs in the parent's memory.
+fn cloexec_from_3(fallback: u8) -> Result<()> {
+    if fallback == 0 && sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC).is_ok() {
+        return Ok(());
+    }
+    if fallback <= 1 && cloexec_listed().is_ok() {
+        return Ok(());
+    }
+    let mut limit = uapi::rlimit64 {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    sys::prlimit64(0, uapi::RLIMIT_NOFILE, None, Some(&mut limit))?;
+    for fd in 3..limit.rlim_cur.min(1 << 20) as RawFd {
+        set_cloexec(fd);
+    }
+    Ok(())
+}
+
+/// Sets FD_CLOEXEC on `fd`; a number that is not open is fine.
+fn set_cloexec(fd: RawFd) {
+    // SAFETY: F_SETFD takes an integer.
+    let _ = unsafe { sys::fcntl(fd, uapi::F_SETFD, uapi::FD_CLOEXEC as usize) };
+}
+
+const NAME_AT: usize = core::mem::offset_of!(sys::Dirent64, d_name);
+const RECLEN_AT: usize = core::mem::offset_of!(sys::Dirent64, d_reclen);
+
+/// Marks each descriptor from 3 up named in /proc/self/fd (the child's own table).
+/// Marking, not closing, leaves the listing unchanged while it is read.
+fn cloexec_listed() -> Result<()> {
+    let dir = retry(|| {
+        sys::openat(
+            sys::AT_FDCWD,
+            b"/proc/self/fd\0",
+            uapi::O_RDONLY | uapi::O_DIRECTORY | uapi::O_CLOEXEC,
+            0,
+        )
+    })?;
+    let dir = Fd::from_raw(dir);
+    let mut buf = [0u64; 256];
+    loop {
+        // SAFETY: the kernel writes at most the buffer's size into a live array.
+        let n = retry(|| unsafe {
+            sys::getdents64(dir.raw(), buf.as_mut_ptr().cast(), size_of_val(&buf))
+        })?;
+        if n == 0 {
+            return Ok(());
+        }
+        // SAFETY: the kernel initialised the first `n` bytes.
+        let used = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
+        let mut rest = used;
+        while rest.len() > NAME_AT {
+            let reclen = usize::from(u16::from_ne_bytes([rest[RECLEN_AT], rest[RECLEN_AT + 1]]));
+            let (record, next) = rest.split_at(reclen.clamp(NAME_AT, rest.len()));
+            rest = next;
+            // The name up to its NUL, in decimal; "." and ".." are not numbers.
+            let fd =
+                record[NAME_AT..]
+                    .iter()
+                    .take_while(|&&c| c != 0)
+                    .try_fold(0 as RawFd, |n, &c| {
+                        let d = c.wrapping_sub(b'0');
+                        (d <= 9).then(|| n.checked_mul(10)?.checked_add(RawFd::from(d)))?
+                    });
+            if let Some(fd) = fd.filter(|&fd| fd > 2 && fd != dir.raw()) {
+                set_cloexec(fd);
+            }
+        }
+    }
 }
 
 /// Waits for the child to exec (the status pipe closes with nothing in it) or to

@@ -229,3 +229,38 @@ fn simple_stack_set_is_not_inherited() {
     // The parent keeps it.
     assert_eq!(env::get(b"_SIMPLE_STACK_SET"), Ok(Some(b"1".to_vec())));
 }
+
+/// A descriptor opened without O_CLOEXEC never reaches a child, on the normal path
+/// and on each fallback for kernels without close_range(CLOSE_RANGE_CLOEXEC).
+#[test]
+fn inherited_descriptors_are_closed_on_every_path() {
+    let _s = serial();
+    let fd = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY) };
+    assert!(fd > 2);
+    // A second one far up, where the /proc walk must reach too.
+    let high = unsafe { libc::fcntl(fd, libc::F_DUPFD, 900) };
+    assert!(high >= 900);
+    for level in [0, 1, 2] {
+        process::force_fd_fallback(level);
+        for n in [fd, high] {
+            let link = format!("/proc/self/fd/{n}");
+            let out = process::run(b"readlink", &[link.as_bytes()]);
+            process::force_fd_fallback(0);
+            let out = out.unwrap();
+            assert_eq!(
+                (out.code, String::from_utf8_lossy(&out.stdout).into_owned()),
+                (1, String::new()),
+                "fallback level {level}: fd {n} reached the child"
+            );
+            process::force_fd_fallback(level);
+        }
+    }
+    process::force_fd_fallback(0);
+    // Without the marking, the child would see it (the check can fail).
+    let out = process::run(b"readlink", &[b"/proc/self/fd/0"]).unwrap();
+    assert_eq!(out.code, 0);
+    unsafe {
+        libc::close(fd);
+        libc::close(high);
+    }
+}
