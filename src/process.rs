@@ -212,7 +212,8 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     }
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&c.mask), None);
     let errno = match sys::setpgid(0, 0) {
-        Ok(()) => exec_child(c.paths, c.argv, c.envp, c.stdio, c.fd_fallback),
+        // SAFETY: the parent built both arrays from NUL-terminated strings.
+        Ok(()) => unsafe { exec_child(c.paths, c.argv, c.envp, c.stdio, c.fd_fallback) },
         Err(e) => e,
     };
     let code = errno.into_raw().to_ne_bytes();
@@ -225,7 +226,10 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// candidate in turn. Returns only if every `execve` failed, with execvp's choice
 /// of errno: EACCES if any candidate was found but not executable, else the last
 /// failure (the only one for a command holding a `/`: ENOTDIR, ENAMETOOLONG...).
-fn exec_child(
+///
+/// # Safety
+/// `argv` and `envp` must be null-terminated arrays of NUL-terminated strings.
+unsafe fn exec_child(
     paths: &[u8],
     argv: *const *const u8,
     envp: *const *const u8,

@@ -264,3 +264,84 @@ fn inherited_descriptors_are_closed_on_every_path() {
         libc::close(high);
     }
 }
+
+// ---- 6. safe functions taking raw pointers -----------------------------------------
+
+/// No function that is not `unsafe` takes a raw pointer in the files of this issue
+/// (a safe function can not promise what a raw pointer points at). Function-pointer
+/// types are not raw pointers and are left out.
+#[test]
+fn no_safe_function_takes_a_raw_pointer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = [
+        "src/exports/c.rs",
+        "src/process.rs",
+        "src/vdso.rs",
+        "src/io.rs",
+        "src/fs.rs",
+        "src/sys.rs",
+    ];
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(root.join(f)).unwrap();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("fn ") {
+            let line_start = rest[..i].rfind('\n').map_or(0, |n| n + 1);
+            let before = &rest[line_start..i];
+            let after = &rest[i + 3..];
+            rest = after;
+            // A declaration: `fn name(` or `fn name<..>(`, not a type `fn(`.
+            let Some(open) = after.find('(') else { break };
+            let name = &after[..open];
+            let name = name.split('<').next().unwrap();
+            if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            if before.contains("unsafe") || before.trim_start().starts_with("//") {
+                continue;
+            }
+            // The parameter list up to its matching ')'.
+            let mut depth = 0;
+            let mut end = open;
+            for (j, ch) in after[open..].char_indices() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = open + j;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let params = &after[open..=end];
+            // Drop function-pointer types, whose own parameters may be pointers.
+            let params: String = params
+                .split("fn(")
+                .enumerate()
+                .map(|(k, p)| {
+                    if k == 0 {
+                        p
+                    } else {
+                        p.split_once(')').map_or("", |x| x.1)
+                    }
+                })
+                .collect();
+            // A parameter whose type is a raw pointer (a Vec of them is not read).
+            let raw = params
+                .trim_matches(|c| c == '(' || c == ')')
+                .split(',')
+                .filter_map(|p| p.split_once(':'))
+                .any(|(_, ty)| ty.trim_start().starts_with('*'));
+            if raw {
+                found.push(format!("{f}: fn {name}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "safe functions taking raw pointers: {found:#?}"
+    );
+}
