@@ -112,12 +112,20 @@ fn dir_create_empty_path_matches_std() {
 use ffi_syscalls::process;
 use std::process::Command;
 
-/// The errno std's Command reports for `cmd`, and ours.
+/// Whether std can see exec failures here: under qemu-user (aarch64 and riscv64 on
+/// an x86_64 host) glibc's posix_spawn loses CLONE_VM, and a child that could not
+/// exec just exits 127.
+fn std_sees_exec_errors() -> bool {
+    cfg!(target_arch = "x86_64")
+}
+
+/// The errno std's Command reports for `cmd` (None where it can not tell), and ours.
 fn start_errors(cmd: &str) -> (Option<i32>, Option<i32>) {
     let theirs = Command::new(cmd)
         .output()
         .err()
         .and_then(|e| e.raw_os_error());
+    assert!(theirs.is_some() || !std_sees_exec_errors(), "{cmd:.40}");
     let ours = process::run(cmd.as_bytes(), &[]).err().map(Errno::into_raw);
     (ours, theirs)
 }
@@ -141,8 +149,10 @@ fn start_failures_report_the_real_errno_like_std() {
     ];
     for (cmd, want) in cases {
         let (ours, theirs) = start_errors(cmd);
-        assert_eq!(theirs, Some(want), "std on {cmd:.40}");
-        assert_eq!(ours, theirs, "{cmd:.40}");
+        if std_sees_exec_errors() {
+            assert_eq!(theirs, Some(want), "std on {cmd:.40}");
+        }
+        assert_eq!(ours, Some(want), "{cmd:.40}");
     }
 }
 
@@ -155,8 +165,10 @@ fn executable_without_shebang_is_enoexec_like_std() {
     std::fs::write(&script, "echo hi\n").unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let (ours, theirs) = start_errors(script.to_str().unwrap());
-    assert_eq!(theirs, Some(libc::ENOEXEC));
-    assert_eq!(ours, theirs);
+    if std_sees_exec_errors() {
+        assert_eq!(theirs, Some(libc::ENOEXEC));
+    }
+    assert_eq!(ours, Some(libc::ENOEXEC));
 }
 
 #[test]
@@ -344,4 +356,58 @@ fn no_safe_function_takes_a_raw_pointer() {
         found.is_empty(),
         "safe functions taking raw pointers: {found:#?}"
     );
+}
+
+// ---- 12. what the kernel clobbers on a system call -------------------------------
+
+/// Every asm block that enters the kernel and returns goes through the macro that
+/// declares the registers the kernel does not preserve: with SVE on aarch64, the
+/// predicate registers and z0..z31 beyond the low 128 bits (v0..v31 covers them;
+/// ffr is reserved by LLVM, which never keeps a value in it); with V on riscv64,
+/// v0..v31. A source check: the compiler only keeps
+/// values in those registers in builds with the features on (tested under qemu
+/// with RUSTFLAGS='-C target-feature=+sve' / '+v'), where a missing clobber is
+/// silent corruption rather than a failure.
+#[test]
+fn syscall_asm_declares_what_the_kernel_clobbers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, instr, mac, feature, regs) in [
+        (
+            "arch/aarch64.rs",
+            "\"svc 0\"",
+            "svc!",
+            "target_feature = \"sve\"",
+            (0..32)
+                .map(|i| format!("out(\"v{i}\") _"))
+                .chain((0..16).map(|i| format!("out(\"p{i}\") _")))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "arch/riscv64.rs",
+            "\"ecall\"",
+            "ecall!",
+            "target_feature = \"v\"",
+            (0..32).map(|i| format!("out(\"v{i}\") _")).collect(),
+        ),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let macro_def = &text[text.find("macro_rules!").expect(file)..];
+        let macro_def = &macro_def[..macro_def.find("\n}\n").unwrap()];
+        assert!(macro_def.contains(feature), "{file}");
+        for r in &regs {
+            assert!(macro_def.contains(r.as_str()), "{file}: {r} not declared");
+        }
+        // Each instruction outside the macro is either in a block the macro
+        // builds (a template list `[..]`) or in the no-return exit.
+        let rest = text.replace(macro_def, "");
+        for (at, _) in rest.match_indices(instr) {
+            let before = &rest[..at];
+            let block = &before[before.rfind("unsafe").unwrap()..];
+            let statement = rest[at..].split(';').next().unwrap();
+            assert!(
+                block.contains(&format!("{mac}(")) || statement.contains("noreturn"),
+                "{file}: a `{instr}` outside {mac}: {block}{statement}"
+            );
+        }
+    }
 }
