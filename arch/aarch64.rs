@@ -1,15 +1,44 @@
 //! aarch64 system-call instructions: the only asm for this architecture.
 //!
 //! ABI: `svc 0`; number in x8; arguments in x0..x5; result in x0. The kernel
-//! preserves every other register and the condition flags.
+//! preserves every other general register and the condition flags, and the low 128
+//! bits of the vector registers; with SVE it zeroes the rest of z0..z31 and the
+//! predicate registers p0..p15 and ffr, so a build with SVE must treat those as
+//! clobbered (see `svc`).
 
 use core::arch::asm;
+
+/// Every syscall asm block goes through this macro (the template defaults to
+/// `svc 0`) so the SVE clobbers, needed only when the compiler may keep values in
+/// SVE registers, are written once. Clobbering v0..v31 takes the whole of z0..z31:
+/// a z register shares its low part with the v register. ffr is not listed: LLVM
+/// reserves it (never keeps a value there across statements), and names it in a
+/// clobber list only to warn that a reserved register can not be clobbered.
+macro_rules! svc {
+    ([$($template:literal),+] $($operands:tt)*) => {{
+        #[cfg(target_feature = "sve")]
+        asm!($($template),+, $($operands)*,
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _,
+            out("v17") _, out("v18") _, out("v19") _, out("v20") _, out("v21") _,
+            out("v22") _, out("v23") _, out("v24") _, out("v25") _, out("v26") _,
+            out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _,
+            out("p0") _, out("p1") _, out("p2") _, out("p3") _, out("p4") _, out("p5") _,
+            out("p6") _, out("p7") _, out("p8") _, out("p9") _, out("p10") _, out("p11") _,
+            out("p12") _, out("p13") _, out("p14") _, out("p15") _,
+            options(nostack, preserves_flags));
+        #[cfg(not(target_feature = "sve"))]
+        asm!($($template),+, $($operands)*, options(nostack, preserves_flags));
+    }};
+    ($($operands:tt)*) => { svc!(["svc 0"] $($operands)*) };
+}
 
 #[inline(always)]
 pub unsafe fn syscall0(nr: usize) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, lateout("x0") ret, options(nostack, preserves_flags));
+        svc!(in("x8") nr, lateout("x0") ret);
     }
     ret
 }
@@ -18,7 +47,7 @@ pub unsafe fn syscall0(nr: usize) -> usize {
 pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, inlateout("x0") a0 => ret, options(nostack, preserves_flags));
+        svc!(in("x8") nr, inlateout("x0") a0 => ret);
     }
     ret
 }
@@ -27,8 +56,7 @@ pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
 pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1,
-            options(nostack, preserves_flags));
+        svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1);
     }
     ret
 }
@@ -37,8 +65,7 @@ pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
 pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
-            options(nostack, preserves_flags));
+        svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2);
     }
     ret
 }
@@ -47,8 +74,8 @@ pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
 pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
-            in("x3") a3, options(nostack, preserves_flags));
+        svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
+            in("x3") a3);
     }
     ret
 }
@@ -57,8 +84,8 @@ pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) ->
 pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
-            in("x3") a3, in("x4") a4, options(nostack, preserves_flags));
+        svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
+            in("x3") a3, in("x4") a4);
     }
     ret
 }
@@ -75,8 +102,8 @@ pub unsafe fn syscall6(
 ) -> usize {
     let ret;
     unsafe {
-        asm!("svc 0", in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
-            in("x3") a3, in("x4") a4, in("x5") a5, options(nostack, preserves_flags));
+        svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
+            in("x3") a3, in("x4") a4, in("x5") a5);
     }
     ret
 }
@@ -101,20 +128,21 @@ pub unsafe fn clone_run(
 ) -> usize {
     let ret;
     unsafe {
-        asm!(
-            "svc 0",
-            "cbnz x0, 2f",
-            // The child, on its own stack: no frame to return to.
-            "mov x29, xzr",
-            "mov x30, xzr",
-            "mov x0, x9",
-            "blr x10",
-            "udf #0",
-            "2:",
+        svc!(
+            [
+                "svc 0",
+                "cbnz x0, 2f",
+                // The child, on its own stack: no frame to return to.
+                "mov x29, xzr",
+                "mov x30, xzr",
+                "mov x0, x9",
+                "blr x10",
+                "udf #0",
+                "2:"
+            ]
             in("x8") nr,
             inlateout("x0") flags => ret, in("x1") stack, in("x2") 0usize, in("x3") 0usize, in("x4") 0usize,
-            in("x9") arg, in("x10") child,
-            options(nostack),
+            in("x9") arg, in("x10") child
         );
     }
     ret

@@ -2,16 +2,17 @@
 //!
 //! ABI: `ecall`; number in a7; arguments in a0..a5; result in a0. The kernel
 //! preserves the integer and float registers but not the vector registers, so a
-//! build with the V extension must treat them as clobbered (see `vector_clobbers`).
+//! build with the V extension must treat them as clobbered (see `ecall`).
 
 use core::arch::asm;
 
-/// Every syscall asm block goes through this macro so the vector clobbers, needed
-/// only when the compiler may keep values in vector registers, are written once.
+/// Every syscall asm block goes through this macro (the template defaults to
+/// `ecall`) so the vector clobbers, needed only when the compiler may keep values
+/// in vector registers, are written once.
 macro_rules! ecall {
-    ($($operands:tt)*) => {{
+    ([$($template:literal),+] $($operands:tt)*) => {{
         #[cfg(target_feature = "v")]
-        asm!("ecall", $($operands)*,
+        asm!($($template),+, $($operands)*,
             out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
             out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
             out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _,
@@ -20,8 +21,9 @@ macro_rules! ecall {
             out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _,
             options(nostack));
         #[cfg(not(target_feature = "v"))]
-        asm!("ecall", $($operands)*, options(nostack));
+        asm!($($template),+, $($operands)*, options(nostack));
     }};
+    ($($operands:tt)*) => { ecall!(["ecall"] $($operands)*) };
 }
 
 #[inline(always)]
@@ -107,20 +109,21 @@ pub unsafe fn clone_run(
 ) -> usize {
     let ret;
     unsafe {
-        asm!(
-            "ecall",
-            "bnez a0, 2f",
-            // The child, on its own stack: no frame to return to.
-            "li ra, 0",
-            "li s0, 0",
-            "mv a0, t1",
-            "jalr t2",
-            "unimp",
-            "2:",
+        ecall!(
+            [
+                "ecall",
+                "bnez a0, 2f",
+                // The child, on its own stack: no frame to return to.
+                "li ra, 0",
+                "li s0, 0",
+                "mv a0, t1",
+                "jalr t2",
+                "unimp",
+                "2:"
+            ]
             in("a7") nr,
             inlateout("a0") flags => ret, in("a1") stack, in("a2") 0usize, in("a3") 0usize, in("a4") 0usize,
-            in("t1") arg, in("t2") child,
-            options(nostack),
+            in("t1") arg, in("t2") child
         );
     }
     ret

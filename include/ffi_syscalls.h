@@ -34,7 +34,7 @@ int syscall_file_append(const char *path, const void *data, size_t len);
 int syscall_file_delete(const char *path);
 int64_t syscall_file_size(const char *path);
 int syscall_file_modified_time(const char *path, int64_t *seconds);
-int64_t syscall_file_copy(const char *src, const char *dst);  /* bytes copied */
+int64_t syscall_file_copy(const char *src, const char *dst);  /* bytes copied; -EINVAL if dst is src */
 int syscall_dir_create(const char *path, int recursive);
 char **syscall_dir_list(const char *path, size_t *count);     /* one syscall_free */
 int syscall_file_lock(const char *path);                      /* handle >= 0 */
@@ -44,7 +44,7 @@ char *syscall_env_cwd(void);
 char *syscall_env_home(void);
 char *syscall_env_get(const char *name);                      /* NULL when unset */
 int syscall_env_set(const char *name, const char *value);
-char **syscall_args(size_t *count);                           /* one syscall_free */
+char **syscall_args(size_t *count);        /* count may be NULL; one syscall_free */
 
 int syscall_getpid(void);
 int syscall_process_run(const char *cmd, const char *const *args, struct syscall_output *out);

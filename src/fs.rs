@@ -82,14 +82,30 @@ pub fn modified_time(path: &[u8]) -> Result<i64> {
 /// `fs::copy`: contents and permission bits; returns the bytes copied. The kernel
 /// copies (`copy_file_range`) while it can; the rest, and any file whose size reads
 /// as 0 (/proc), goes through read/write until EOF.
+///
+/// A destination that is the source itself (the same path, a symlink or a hard link
+/// to it) is refused with `EINVAL` before anything is written, as GNU cp refuses it
+/// ("are the same file"); std would truncate the source to nothing. Like std, only a
+/// regular destination is truncated and given the source's permission bits: a
+/// device or FIFO keeps its mode.
 pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     let from = Fd::open(src, uapi::O_RDONLY, 0)?;
     let st = from.stat()?;
     check_regular(&st)?;
     let perm = u32::from(st.stx_mode) & 0o7777;
-    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT | uapi::O_TRUNC, perm)?;
-    // The mode given to open is masked by the umask and ignored for an existing file.
-    sys::fchmod(to.raw(), perm)?;
+    // No O_TRUNC: the destination is truncated only once it is known not to be the
+    // source.
+    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT, perm)?;
+    let to_st = to.stat()?;
+    if same_file(&st, &to_st) {
+        return Err(Errno::EINVAL);
+    }
+    if io::is_regular(&to_st) {
+        sys::ftruncate(to.raw(), 0)?;
+        // The mode given to open is masked by the umask and ignored for an existing
+        // file.
+        sys::fchmod(to.raw(), perm)?;
+    }
     let mut copied = 0u64;
     let mut kernel_copy_done = false;
     loop {
@@ -122,6 +138,13 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     Ok(copied)
 }
 
+/// Whether two stats describe one file: the same device and inode.
+fn same_file(a: &uapi::statx, b: &uapi::statx) -> bool {
+    a.stx_ino == b.stx_ino
+        && a.stx_dev_major == b.stx_dev_major
+        && a.stx_dev_minor == b.stx_dev_minor
+}
+
 /// std::fs::copy refuses a source that is not a regular file; the errno here says
 /// which kind it was.
 fn check_regular(st: &uapi::statx) -> Result<()> {
@@ -135,8 +158,13 @@ fn check_regular(st: &uapi::statx) -> Result<()> {
 }
 
 /// `fs::create_dir`, or with `recursive` `fs::create_dir_all`: missing parents are
-/// made, an existing directory is fine, a component that is a file fails.
+/// made, an existing directory is fine, a component that is a file fails. As std,
+/// the empty path is `ENOENT` for `create_dir` and nothing to do for
+/// `create_dir_all`.
 pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
+    if recursive && path.is_empty() {
+        return Ok(());
+    }
     let mkdir = || sys::mkdirat(sys::AT_FDCWD, c_path(path, &mut PathBuf::uninit())?, 0o777);
     let made = mkdir();
     if !recursive {

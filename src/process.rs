@@ -4,6 +4,7 @@ use crate::Errno;
 use crate::io::{Fd, retry};
 use crate::sys::{self, RawFd, Result, uapi};
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 /// What a finished child left: everything it wrote to stdout and stderr, and its exit
 /// code (-1 when a signal ended it).
@@ -26,18 +27,26 @@ fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
     Ok(())
 }
 
-/// Appends a pointer to each NUL-terminated string in `strings`, then null: the
-/// array `execve` takes, valid while `strings` is neither moved nor changed.
-fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8]) {
+/// Appends a pointer to each NUL-terminated string in `strings` that does not start
+/// with `skip` (when given), then null: the array `execve` takes, valid while
+/// `strings` is neither moved nor changed.
+fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) {
     let mut start = 0;
     for (i, &c) in strings.iter().enumerate() {
         if c == 0 {
-            out.push(strings[start..].as_ptr());
+            let s = &strings[start..];
+            if !skip.is_some_and(|p| s.starts_with(p)) {
+                out.push(s.as_ptr());
+            }
             start = i + 1;
         }
     }
     out.push(core::ptr::null());
 }
+
+/// The runtime's marker that it has set up its own stack; a child must not inherit
+/// it (the Simple runtime runs children with `env_remove("_SIMPLE_STACK_SET")`).
+const REMOVED_FROM_CHILD_ENV: &[u8] = b"_SIMPLE_STACK_SET=";
 
 /// The executables to try, in order, like `execvp`, as NUL-terminated strings:
 /// `cmd` itself when it holds a `/`, else `dir/cmd` for each `PATH` entry (an empty
@@ -59,9 +68,12 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
 
 /// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
 /// from /dev/null, stdout and stderr captured in full, the environment of
-/// [`crate::env`]. The child inherits only fds 0, 1 and 2. Failure to start the
-/// child (no such command, not executable) is the errno of the failed `execve`;
-/// the child is reaped before returning, always.
+/// [`crate::env`] without `_SIMPLE_STACK_SET`. The child inherits only fds 0, 1 and
+/// 2, runs in a process group of its own (`setpgid(0, 0)`, std's `process_group(0)`)
+/// and starts with SIGPIPE at its default, as std's children do. Failure to start
+/// the child is the errno of the failed `execve` (for a PATH search, execvp's
+/// choice: EACCES if a candidate was not executable, else the last failure); the
+/// child is reaped before returning, always.
 pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     if cmd.is_empty() {
         return Err(Errno::ENOENT);
@@ -75,9 +87,9 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     let envp = crate::env::c_entries();
     // argv's pointers, null, envp's pointers, null.
     let mut pointers = Vec::new();
-    push_pointers(&mut pointers, &argv);
+    push_pointers(&mut pointers, &argv, None);
     let envp_at = pointers.len();
-    push_pointers(&mut pointers, &envp);
+    push_pointers(&mut pointers, &envp, Some(REMOVED_FROM_CHILD_ENV));
 
     let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
     let (out_r, out_w) = pipe()?;
@@ -101,6 +113,7 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
         stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
         status: status_w.raw(),
         mask: uapi::kernel_sigset_t { sig: [0] },
+        fd_fallback: FD_FALLBACK.load(Ordering::Relaxed),
     };
     sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask))?;
     let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
@@ -156,14 +169,31 @@ struct Child<'a> {
     status: RawFd,
     /// The parent's signal mask, which the new program starts with.
     mask: uapi::kernel_sigset_t,
+    /// [`force_fd_fallback`]'s level when the child was prepared.
+    fd_fallback: u8,
+}
+
+/// Tests only: 0 marks descriptors close-on-exec with `close_range`; 1 acts as if
+/// `close_range` failed (kernels before 5.11), so /proc/self/fd is walked; 2 as if
+/// /proc were missing too, so every number below RLIMIT_NOFILE is marked.
+static FD_FALLBACK: AtomicU8 = AtomicU8::new(0);
+
+/// For tests of the fallbacks that keep descriptors from reaching a child where
+/// `close_range(CLOSE_RANGE_CLOEXEC)` is missing: see [`FD_FALLBACK`]'s levels (0
+/// is the normal path). Process-wide; not for use outside tests.
+#[doc(hidden)]
+pub fn force_fd_fallback(level: u8) {
+    FD_FALLBACK.store(level, Ordering::Relaxed);
 }
 
 /// The child process, on its own stack in the parent's memory.
 unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     // SAFETY: the parent passes a `Child` that lives until we exec or exit.
     let c = unsafe { &*(arg as *const Child) };
-    // A handler of the parent must not run here: back to the default for each one
-    // (ignored signals stay ignored, as execve would leave them).
+    // A handler of the parent must not run here: back to the default for each one.
+    // Ignored signals stay ignored, as execve would leave them, except SIGPIPE,
+    // which std resets too: every Rust program ignores it, and a child that inherits
+    // that prints "Broken pipe" where it should have died quietly.
     for sig in 1..=uapi::_NSIG {
         if sig == uapi::SIGKILL || sig == uapi::SIGSTOP {
             continue;
@@ -172,14 +202,20 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
         let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
         // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
+        let handler = |a: &uapi::kernel_sigaction| a.sa_handler_kernel.map_or(0, |h| h as usize);
+        // SIG_IGN is 1: a handler is anything above; SIGPIPE is reset from SIG_IGN too.
         if unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) }.is_ok()
-            && old.sa_handler_kernel.map_or(0, |h| h as usize) > 1
+            && (handler(&old) > 1 || sig == uapi::SIGPIPE && handler(&old) == 1)
         {
             let _ = unsafe { sys::rt_sigaction(sig, Some(&default), None) };
         }
     }
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&c.mask), None);
-    let errno = exec_child(c.paths, c.argv, c.envp, c.stdio);
+    let errno = match sys::setpgid(0, 0) {
+        // SAFETY: the parent built both arrays from NUL-terminated strings.
+        Ok(()) => unsafe { exec_child(c.paths, c.argv, c.envp, c.stdio, c.fd_fallback) },
+        Err(e) => e,
+    };
     let code = errno.into_raw().to_ne_bytes();
     // SAFETY: a live 4-byte array.
     let _ = unsafe { sys::write(c.status, code.as_ptr(), 4) };
@@ -188,12 +224,17 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 
 /// The child's side: stdio in place, everything else close-on-exec, then each
 /// candidate in turn. Returns only if every `execve` failed, with execvp's choice
-/// of errno: EACCES if any candidate was found but not executable.
-fn exec_child(
+/// of errno: EACCES if any candidate was found but not executable, else the last
+/// failure (the only one for a command holding a `/`: ENOTDIR, ENAMETOOLONG...).
+///
+/// # Safety
+/// `argv` and `envp` must be null-terminated arrays of NUL-terminated strings.
+unsafe fn exec_child(
     paths: &[u8],
     argv: *const *const u8,
     envp: *const *const u8,
     stdio: [RawFd; 3],
+    fd_fallback: u8,
 ) -> Errno {
     for (target, fd) in stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
@@ -202,23 +243,101 @@ fn exec_child(
         }
     }
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
-    let _ = sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC);
+    if let Err(e) = cloexec_from_3(fd_fallback) {
+        return e;
+    }
     let mut denied = false;
+    let mut last = Errno::ENOENT;
     // Each piece keeps its NUL (split_inclusive): execve's path is a C string.
     for path in paths.split_inclusive(|&c| c == 0) {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
         match unsafe { sys::execve(path, argv, envp) } {
             Errno::EACCES => denied = true,
-            Errno::ENOENT
+            e @ (Errno::ENOENT
             | Errno::ENOTDIR
             | Errno::ESTALE
             | Errno::ENODEV
             | Errno::ETIMEDOUT
-            | Errno::ENAMETOOLONG => {}
+            | Errno::ENAMETOOLONG) => last = e,
             other => return other,
         }
     }
-    if denied { Errno::EACCES } else { Errno::ENOENT }
+    if denied { Errno::EACCES } else { last }
+}
+
+/// Marks every descriptor from 3 up close-on-exec, in the child: `close_range` where
+/// the kernel has it (5.11+), else each number listed in /proc/self/fd, else each
+/// number below the RLIMIT_NOFILE soft limit (at most 2^20). Raw system calls and
+/// the stack only: this runs in the parent's memory.
+fn cloexec_from_3(fallback: u8) -> Result<()> {
+    if fallback == 0 && sys::close_range(3, u32::MAX, sys::CLOSE_RANGE_CLOEXEC).is_ok() {
+        return Ok(());
+    }
+    if fallback <= 1 && cloexec_listed().is_ok() {
+        return Ok(());
+    }
+    let mut limit = uapi::rlimit64 {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    sys::prlimit64(0, uapi::RLIMIT_NOFILE, None, Some(&mut limit))?;
+    for fd in 3..limit.rlim_cur.min(1 << 20) as RawFd {
+        set_cloexec(fd);
+    }
+    Ok(())
+}
+
+/// Sets FD_CLOEXEC on `fd`; a number that is not open is fine.
+fn set_cloexec(fd: RawFd) {
+    // SAFETY: F_SETFD takes an integer.
+    let _ = unsafe { sys::fcntl(fd, uapi::F_SETFD, uapi::FD_CLOEXEC as usize) };
+}
+
+const NAME_AT: usize = core::mem::offset_of!(sys::Dirent64, d_name);
+const RECLEN_AT: usize = core::mem::offset_of!(sys::Dirent64, d_reclen);
+
+/// Marks each descriptor from 3 up named in /proc/self/fd (the child's own table).
+/// Marking, not closing, leaves the listing unchanged while it is read.
+fn cloexec_listed() -> Result<()> {
+    let dir = retry(|| {
+        sys::openat(
+            sys::AT_FDCWD,
+            b"/proc/self/fd\0",
+            uapi::O_RDONLY | uapi::O_DIRECTORY | uapi::O_CLOEXEC,
+            0,
+        )
+    })?;
+    let dir = Fd::from_raw(dir);
+    let mut buf = [0u64; 256];
+    loop {
+        // SAFETY: the kernel writes at most the buffer's size into a live array.
+        let n = retry(|| unsafe {
+            sys::getdents64(dir.raw(), buf.as_mut_ptr().cast(), size_of_val(&buf))
+        })?;
+        if n == 0 {
+            return Ok(());
+        }
+        // SAFETY: the kernel initialised the first `n` bytes.
+        let used = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
+        let mut rest = used;
+        while rest.len() > NAME_AT {
+            let reclen = usize::from(u16::from_ne_bytes([rest[RECLEN_AT], rest[RECLEN_AT + 1]]));
+            let (record, next) = rest.split_at(reclen.clamp(NAME_AT, rest.len()));
+            rest = next;
+            // The name up to its NUL, in decimal; "." and ".." are not numbers.
+            let fd =
+                record[NAME_AT..]
+                    .iter()
+                    .take_while(|&&c| c != 0)
+                    .try_fold(0 as RawFd, |n, &c| {
+                        let d = c.wrapping_sub(b'0');
+                        (d <= 9).then(|| n.checked_mul(10)?.checked_add(RawFd::from(d)))?
+                    });
+            if let Some(fd) = fd.filter(|&fd| fd > 2 && fd != dir.raw()) {
+                set_cloexec(fd);
+            }
+        }
+    }
 }
 
 /// Waits for the child to exec (the status pipe closes with nothing in it) or to

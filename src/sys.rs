@@ -294,6 +294,30 @@ pub fn flock(fd: RawFd, operation: u32) -> Result<()> {
     ret_unit(unsafe { arch::syscall2(Sysno::flock as usize, int(fd), operation as usize) })
 }
 
+/// Sets the size of the open file `fd` (regular files only; `EINVAL` for others).
+pub fn ftruncate(fd: RawFd, len: u64) -> Result<()> {
+    ret_unit(unsafe { arch::syscall2(Sysno::ftruncate as usize, int(fd), len as usize) })
+}
+
+/// Moves process `pid` (0: the caller) into process group `pgid` (0: its own pid).
+pub fn setpgid(pid: i32, pgid: i32) -> Result<()> {
+    ret_unit(unsafe { arch::syscall2(Sysno::setpgid as usize, int(pid), int(pgid)) })
+}
+
+/// Reads (and with `new`, sets) resource limit `resource` of process `pid` (0: the
+/// caller); RLIMIT_NOFILE bounds the descriptor numbers.
+pub fn prlimit64(
+    pid: i32,
+    resource: u32,
+    new: Option<&uapi::rlimit64>,
+    old: Option<&mut uapi::rlimit64>,
+) -> Result<()> {
+    let (n, o) = (in_ptr(new), out_ptr(old));
+    ret_unit(unsafe {
+        arch::syscall4(Sysno::prlimit64 as usize, int(pid), resource as usize, n, o)
+    })
+}
+
 pub fn fchmod(fd: RawFd, mode: u32) -> Result<()> {
     ret_unit(unsafe { arch::syscall2(Sysno::fchmod as usize, int(fd), mode as usize) })
 }

@@ -5,12 +5,14 @@
 //! bootstrap build ([`crate::env::auxv`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
 //! /proc/self/auxv. Its ELF image is checked (magic, 64-bit, little-endian, this
 //! architecture's machine: under qemu-user the auxv handed over can be the host's)
-//! and probed with `mincore` before it is read, the symbol is looked up through
-//! DT_HASH or DT_GNU_HASH and its version checked. Whenever anything is missing or
+//! after the kernel has copied it (so an unmapped or unreadable page is an error,
+//! not a fault), then every read of the copy is checked for range and alignment;
+//! the symbol is looked up through DT_HASH or DT_GNU_HASH and its version checked. Whenever anything is missing or
 //! odd, the answer is "no vDSO" and callers use the system call.
 
 use crate::arch;
 use crate::sys::{self, uapi};
+use core::mem::align_of;
 use core::mem::size_of;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use linux_raw_sys::elf::{Elf_Dyn, Elf_Ehdr, Elf_Phdr, Elf_Sym, Elf_Verdaux, Elf_Verdef};
@@ -45,12 +47,15 @@ pub fn use_vdso(enabled: bool) {
 }
 
 fn resolve() -> Option<usize> {
-    find_symbol(
-        sysinfo_ehdr()?,
-        arch::VDSO_CLOCK_GETTIME.0,
-        arch::VDSO_CLOCK_GETTIME.1,
-        Hash::Any,
-    )
+    // SAFETY: the auxv's AT_SYSINFO_EHDR is the kernel's vDSO image.
+    unsafe {
+        find_symbol(
+            sysinfo_ehdr()?,
+            arch::VDSO_CLOCK_GETTIME.0,
+            arch::VDSO_CLOCK_GETTIME.1,
+            Hash::Any,
+        )
+    }
 }
 
 /// Which symbol table index [`find_symbol`] may use (tests pin one down).
@@ -62,11 +67,249 @@ pub enum Hash {
     Gnu,
 }
 
-/// The address of `name` at `version` in an ELF image mapped at `base`, or None
-/// when the image is not readable, not this architecture's, or lacks the symbol.
-pub fn find_symbol(base: usize, name: &[u8], version: &[u8], hash: Hash) -> Option<usize> {
-    // SAFETY: `lookup` reads only memory `mincore` showed to be mapped.
-    unsafe { lookup(base, name, version, hash) }
+/// The address of `name` at `version` in the ELF image mapped at `base`, or None
+/// when the image can not be read, is not this architecture's, is malformed, or
+/// lacks the symbol.
+///
+/// The image is not read in place: the kernel copies it (through a pipe), and a
+/// page that is unmapped or unreadable (PROT_NONE) is its `EFAULT`, never a fault
+/// here. The copy is then parsed by [`find_symbol_in`], every read checked.
+///
+/// # Safety
+/// Reading up to the end of the image's first PT_LOAD segment from `base` (at most
+/// 1 MiB) must have no side effects: `base` is an ELF image such as the vDSO the
+/// auxv names, not device memory. A function at the address returned is what the
+/// image says it is; calling it is the caller's responsibility.
+pub unsafe fn find_symbol(base: usize, name: &[u8], version: &[u8], hash: Hash) -> Option<usize> {
+    let image = copy_image(base)?;
+    let offset = find_symbol_in(&image, name, version, hash)?;
+    base.checked_add(offset)
+}
+
+/// The offset within `image` (an ELF file's bytes as mapped, from its header on) of
+/// `name` at `version`, or None when the image is not a 64-bit little-endian ELF of
+/// this architecture, is malformed, or lacks the symbol. Every read is checked for
+/// range and alignment against `image`.
+pub fn find_symbol_in(image: &[u8], name: &[u8], version: &[u8], hash_kind: Hash) -> Option<usize> {
+    let img = Image(image);
+    let phdrs = program_headers(&img)?;
+    let phdr = |i: usize| img.read::<Elf_Phdr>(phdrs.checked_add(i * size_of::<Elf_Phdr>())?);
+    let count = usize::from(img.read::<Elf_Ehdr>(0)?.e_phnum);
+    let find = |kind: u32| (0..count).find_map(|i| phdr(i).filter(|p| p.p_type == kind));
+    let load = find(linux_raw_sys::elf::PT_LOAD)?;
+    let dynamic = find(linux_raw_sys::elf::PT_DYNAMIC)?;
+    // Addresses in the image are virtual addresses of its first PT_LOAD segment.
+    let at = |vaddr: usize| vaddr.checked_sub(load.p_vaddr)?.checked_add(load.p_offset);
+    let (mut symtab, mut strtab, mut hash, mut gnu_hash, mut versym, mut verdef) =
+        (None, None, None, None, None, None);
+    let mut d = at(dynamic.p_vaddr)?;
+    loop {
+        let entry = img.read::<Elf_Dyn>(d)?;
+        // SAFETY: both union fields are plain integers of the same size.
+        let ptr = at(unsafe { entry.d_un.d_ptr });
+        match entry.d_tag {
+            linux_raw_sys::elf::DT_NULL => break,
+            linux_raw_sys::elf::DT_SYMTAB => symtab = ptr,
+            linux_raw_sys::elf::DT_STRTAB => strtab = ptr,
+            linux_raw_sys::elf::DT_HASH => hash = ptr,
+            linux_raw_sys::elf::DT_GNU_HASH => gnu_hash = ptr,
+            linux_raw_sys::elf::DT_VERSYM => versym = ptr,
+            linux_raw_sys::elf::DT_VERDEF => verdef = ptr,
+            _ => {}
+        }
+        d = d.checked_add(size_of::<Elf_Dyn>())?;
+    }
+    let (symtab, strtab) = (symtab?, strtab?);
+    let nsyms = match (hash, hash_kind) {
+        // nchain, the table's second word: one per symbol.
+        (Some(h), Hash::Any) => img.read::<u32>(h.checked_add(4)?)? as usize,
+        _ => gnu_hash_symbol_count(&img, gnu_hash?)?,
+    };
+    for i in 0..nsyms {
+        let sym = img.read::<Elf_Sym>(symtab.checked_add(i.checked_mul(size_of::<Elf_Sym>())?)?)?;
+        let is_func = sym.st_info & 0xf == 2; // STT_FUNC
+        if !is_func || sym.st_shndx == 0 || !img.c_str_is(strtab, sym.st_name as usize, name) {
+            continue;
+        }
+        if let Some(versym) = versym {
+            let index = img.read::<u16>(versym.checked_add(i.checked_mul(2)?)?)?;
+            if !version_is(&img, index, verdef, strtab, version) {
+                continue;
+            }
+        }
+        let offset = at(sym.st_value)?;
+        return (offset < image.len()).then_some(offset);
+    }
+    None
+}
+
+/// The offset of the program headers of a valid header at the start of `img`.
+fn program_headers(img: &Image) -> Option<usize> {
+    let eh = img.read::<Elf_Ehdr>(0)?;
+    let ok = eh.e_ident[..4] == *b"\x7fELF"
+        && eh.e_ident[4] == 2 // ELFCLASS64
+        && eh.e_ident[5] == 1 // ELFDATA2LSB
+        && eh.e_machine == arch::ELF_MACHINE
+        && usize::from(eh.e_phentsize) == size_of::<Elf_Phdr>();
+    ok.then_some(eh.e_phoff)
+}
+
+/// How many symbols a DT_GNU_HASH table covers: past the highest bucket's chain end.
+fn gnu_hash_symbol_count(img: &Image, table: usize) -> Option<usize> {
+    let word = |i: usize| img.read::<u32>(table.checked_add(i.checked_mul(4)?)?);
+    let (nbuckets, symoffset, bloom_words) =
+        (word(0)? as usize, word(1)? as usize, word(2)? as usize);
+    let buckets = bloom_words
+        .checked_mul(size_of::<usize>() / 4)?
+        .checked_add(4)?;
+    let mut last = 0;
+    for b in 0..nbuckets {
+        last = last.max(word(buckets.checked_add(b)?)? as usize);
+    }
+    if last < symoffset {
+        return Some(symoffset);
+    }
+    let chain = buckets.checked_add(nbuckets)?;
+    // Each step reads one more word: the image's end stops a chain with no end bit.
+    while word(chain.checked_add(last - symoffset)?)? & 1 == 0 {
+        last += 1;
+    }
+    last.checked_add(1)
+}
+
+/// Whether version index `versym` names `version` in the DT_VERDEF list.
+fn version_is(
+    img: &Image,
+    versym: u16,
+    verdef: Option<usize>,
+    strtab: usize,
+    version: &[u8],
+) -> bool {
+    if versym & 0x8000 != 0 {
+        return false; // hidden
+    }
+    let Some(mut def) = verdef else {
+        return false;
+    };
+    while let Some(vd) = img.read::<Elf_Verdef>(def) {
+        if vd.vd_ndx == versym & 0x7fff {
+            return def
+                .checked_add(vd.vd_aux as usize)
+                .and_then(|aux| img.read::<Elf_Verdaux>(aux))
+                .is_some_and(|aux| img.c_str_is(strtab, aux.vda_name as usize, version));
+        }
+        // Each step moves forward, so the image's end ends the walk.
+        match def.checked_add(vd.vd_next as usize) {
+            Some(next) if vd.vd_next != 0 => def = next,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Types every bit pattern of which is a valid value (integers and structs of them).
+///
+/// # Safety
+/// Implement only for such types.
+unsafe trait Plain {}
+// SAFETY: integers, and `repr(C)` structs of integers (Elf_Dyn: a union of two).
+unsafe impl Plain for u16 {}
+unsafe impl Plain for u32 {}
+unsafe impl Plain for Elf_Ehdr {}
+unsafe impl Plain for Elf_Phdr {}
+unsafe impl Plain for Elf_Dyn {}
+unsafe impl Plain for Elf_Sym {}
+unsafe impl Plain for Elf_Verdef {}
+unsafe impl Plain for Elf_Verdaux {}
+
+/// An ELF image's bytes; every read is checked against them.
+struct Image<'a>(&'a [u8]);
+
+impl Image<'_> {
+    /// The `T` at `offset`: None unless it lies wholly inside the image and
+    /// `offset` is a multiple of `T`'s alignment (the ELF layout's own alignment;
+    /// the copy itself may sit anywhere, so the read is unaligned).
+    fn read<T: Plain>(&self, offset: usize) -> Option<T> {
+        let end = offset.checked_add(size_of::<T>())?;
+        if end > self.0.len() || !offset.is_multiple_of(align_of::<T>()) {
+            return None;
+        }
+        // SAFETY: `offset..end` is inside the slice, and any bytes are a valid `T`.
+        Some(unsafe { self.0.as_ptr().add(offset).cast::<T>().read_unaligned() })
+    }
+
+    /// Whether the NUL-terminated string at `table + index` is `want`.
+    fn c_str_is(&self, table: usize, index: usize, want: &[u8]) -> bool {
+        let Some(at) = table.checked_add(index) else {
+            return false;
+        };
+        let Some(bytes) = self.0.get(at..) else {
+            return false;
+        };
+        bytes.len() > want.len() && bytes.starts_with(want) && bytes[want.len()] == 0
+    }
+}
+
+/// The largest image [`find_symbol`] copies (a vDSO is two or three pages).
+const MAX_IMAGE: usize = 1 << 20;
+
+/// A copy of the ELF image at `base`, made by the kernel: the header, then the
+/// program headers, then everything up to the end of the first PT_LOAD segment
+/// (or the program headers, if later). None for anything unreadable or odd.
+fn copy_image(base: usize) -> Option<alloc::vec::Vec<u8>> {
+    let header = kernel_copy(base, size_of::<Elf_Ehdr>())?;
+    let phoff = program_headers(&Image(&header))?;
+    let phnum = usize::from(Image(&header).read::<Elf_Ehdr>(0)?.e_phnum);
+    let ph_end = phnum
+        .checked_mul(size_of::<Elf_Phdr>())?
+        .checked_add(phoff)?;
+    if ph_end > MAX_IMAGE {
+        return None;
+    }
+    let with_phdrs = kernel_copy(base, ph_end.max(size_of::<Elf_Ehdr>()))?;
+    let img = Image(&with_phdrs);
+    let load = (0..phnum)
+        .filter_map(|i| img.read::<Elf_Phdr>(phoff + i * size_of::<Elf_Phdr>()))
+        .find(|p| p.p_type == linux_raw_sys::elf::PT_LOAD)?;
+    let end = load.p_offset.checked_add(load.p_filesz)?.max(ph_end);
+    if end > MAX_IMAGE {
+        return None;
+    }
+    kernel_copy(base, end)
+}
+
+/// `len` bytes from `addr`, copied by the kernel through a pipe one page at a
+/// time: memory that is not mapped or not readable is the write's `EFAULT`.
+fn kernel_copy(addr: usize, len: usize) -> Option<alloc::vec::Vec<u8>> {
+    use crate::io::{Fd, retry};
+    addr.checked_add(len)?;
+    let [r, w] = sys::pipe2(uapi::O_CLOEXEC).ok()?;
+    let (r, w) = (Fd::from_raw(r), Fd::from_raw(w));
+    let mut out = alloc::vec::Vec::new();
+    out.try_reserve_exact(len).ok()?;
+    out.resize(len, 0);
+    let mut done = 0;
+    while done < len {
+        // At most a page, within one page: well under the pipe's capacity, and a
+        // write of at most PIPE_BUF bytes is all or nothing.
+        let chunk = (PAGE - (addr + done) % PAGE).min(len - done);
+        // SAFETY: the kernel reads the range and reports EFAULT if it can not.
+        let n = retry(|| unsafe { sys::write(w.raw(), (addr + done) as *const u8, chunk) });
+        if n != Ok(chunk) {
+            return None;
+        }
+        let mut got = 0;
+        while got < chunk {
+            let dst = &mut out[done + got..done + chunk];
+            // SAFETY: reading into a live part of `out`.
+            match retry(|| unsafe { sys::read(r.raw(), dst.as_mut_ptr(), dst.len()) }) {
+                Ok(n) if n > 0 => got += n,
+                _ => return None,
+            }
+        }
+        done += chunk;
+    }
+    Some(out)
 }
 
 /// The vDSO's address from the auxv, when there is one.
@@ -106,6 +349,7 @@ fn auxv_from_kernel() -> Option<usize> {
     };
     if let Ok(n) = got
         && n > 0
+        // SAFETY: a local array, read no further than the words the kernel wrote.
         && let Some(base) = unsafe { find(auxv.as_ptr(), (n / size_of::<usize>()).min(auxv.len())) }
         && looks_like_vdso(base)
     {
@@ -121,9 +365,14 @@ fn auxv_from_kernel() -> Option<usize> {
 }
 
 /// The AT_SYSINFO_EHDR value in (key, value) pairs, reading at most `words` words.
+///
+/// # Safety
+/// `auxv` must be readable up to its AT_NULL pair or for `words` words, whichever
+/// comes first.
 unsafe fn find(auxv: *const usize, words: usize) -> Option<usize> {
     let mut i = 0;
     while i + 1 < words {
+        // SAFETY: within the words the caller vouches for (no AT_NULL seen yet).
         let (key, value) = unsafe { (*auxv.add(i), *auxv.add(i + 1)) };
         match key {
             AT_NULL => return None,
@@ -134,169 +383,8 @@ unsafe fn find(auxv: *const usize, words: usize) -> Option<usize> {
     None
 }
 
-/// Whether `[addr, addr+len)` is mapped (mincore answers ENOMEM where it is not).
-fn mapped(addr: usize, len: usize) -> bool {
-    let start = addr & !(PAGE - 1);
-    let pages = (addr + len - start).div_ceil(PAGE);
-    let mut vec = [0u8; 64];
-    // SAFETY: `vec` has a byte for each of at most 64 pages.
-    pages <= vec.len() && unsafe { sys::mincore(start, pages * PAGE, vec.as_mut_ptr()) }.is_ok()
-}
-
-/// A readable ELF header of this architecture at `base`.
+/// A readable ELF header of this architecture at `base` (copied by the kernel).
+#[cfg(not(feature = "bootstrap"))]
 fn looks_like_vdso(base: usize) -> bool {
-    if !base.is_multiple_of(size_of::<usize>()) || !mapped(base, size_of::<Elf_Ehdr>()) {
-        return false;
-    }
-    // SAFETY: mapped and aligned, checked just above.
-    let eh = unsafe { &*(base as *const Elf_Ehdr) };
-    eh.e_ident[..4] == *b"\x7fELF"
-        && eh.e_ident[4] == 2 // ELFCLASS64
-        && eh.e_ident[5] == 1 // ELFDATA2LSB
-        && eh.e_machine == arch::ELF_MACHINE
-        && usize::from(eh.e_phentsize) == size_of::<Elf_Phdr>()
-        && mapped(base + eh.e_phoff, usize::from(eh.e_phnum) * size_of::<Elf_Phdr>())
-}
-
-/// The address of `name` at version `version` in the vDSO image at `base`.
-///
-/// # Safety
-/// `base` must be the address the auxv gave; everything read is probed first.
-unsafe fn lookup(base: usize, name: &[u8], version: &[u8], hash_kind: Hash) -> Option<usize> {
-    if !looks_like_vdso(base) {
-        return None;
-    }
-    unsafe {
-        let eh = &*(base as *const Elf_Ehdr);
-        let phdrs = core::slice::from_raw_parts(
-            (base + eh.e_phoff) as *const Elf_Phdr,
-            usize::from(eh.e_phnum),
-        );
-        let load = phdrs
-            .iter()
-            .find(|p| p.p_type == linux_raw_sys::elf::PT_LOAD)?;
-        let dynamic = phdrs
-            .iter()
-            .find(|p| p.p_type == linux_raw_sys::elf::PT_DYNAMIC)?;
-        // The image is mapped at `base`; its addresses are relative to the first load.
-        let bias = base.wrapping_add(load.p_offset).wrapping_sub(load.p_vaddr);
-        let image_end = load.p_vaddr.wrapping_add(load.p_memsz).wrapping_add(bias);
-        if image_end <= base || !mapped(base, image_end - base) {
-            return None;
-        }
-        let inside = |addr: usize| addr >= base && addr < image_end;
-        let (mut symtab, mut strtab, mut hash, mut gnu_hash, mut versym, mut verdef) =
-            (0, 0, 0, 0, 0, 0);
-        let mut d = dynamic.p_vaddr.wrapping_add(bias) as *const Elf_Dyn;
-        while inside(d as usize) && (*d).d_tag != linux_raw_sys::elf::DT_NULL {
-            let at = (*d).d_un.d_ptr.wrapping_add(bias);
-            match (*d).d_tag {
-                linux_raw_sys::elf::DT_SYMTAB => symtab = at,
-                linux_raw_sys::elf::DT_STRTAB => strtab = at,
-                linux_raw_sys::elf::DT_HASH => hash = at,
-                linux_raw_sys::elf::DT_GNU_HASH => gnu_hash = at,
-                linux_raw_sys::elf::DT_VERSYM => versym = at,
-                linux_raw_sys::elf::DT_VERDEF => verdef = at,
-                _ => {}
-            }
-            d = d.add(1);
-        }
-        if !inside(symtab) || !inside(strtab) {
-            return None;
-        }
-        let count = if inside(hash) && hash_kind == Hash::Any {
-            *((hash + 4) as *const u32) as usize // nchain: one per symbol
-        } else if inside(gnu_hash) {
-            gnu_hash_symbol_count(gnu_hash, &inside)?
-        } else {
-            return None;
-        };
-        let c_str_is = |at: usize, want: &[u8]| {
-            (0..=want.len())
-                .all(|i| inside(at + i) && *((at + i) as *const u8) == *want.get(i).unwrap_or(&0))
-        };
-        for i in 0..count {
-            let sym = &*((symtab + i * size_of::<Elf_Sym>()) as *const Elf_Sym);
-            if !inside(symtab + (i + 1) * size_of::<Elf_Sym>() - 1) {
-                return None;
-            }
-            let is_func = sym.st_info & 0xf == 2; // STT_FUNC
-            if !is_func || sym.st_shndx == 0 || !c_str_is(strtab + sym.st_name as usize, name) {
-                continue;
-            }
-            if inside(versym)
-                && !version_is(
-                    *((versym + 2 * i) as *const u16),
-                    verdef,
-                    strtab,
-                    version,
-                    &inside,
-                    &c_str_is,
-                )
-            {
-                continue;
-            }
-            let addr = sym.st_value.wrapping_add(bias);
-            return inside(addr).then_some(addr);
-        }
-        None
-    }
-}
-
-/// How many symbols a DT_GNU_HASH table covers: past the highest bucket's chain end.
-unsafe fn gnu_hash_symbol_count(table: usize, inside: &dyn Fn(usize) -> bool) -> Option<usize> {
-    unsafe {
-        let word = |i: usize| -> Option<u32> {
-            let at = table + 4 * i;
-            inside(at + 3).then(|| *(at as *const u32))
-        };
-        let (nbuckets, symoffset, bloom_words) =
-            (word(0)? as usize, word(1)? as usize, word(2)? as usize);
-        let buckets = 4 + bloom_words * size_of::<usize>() / 4;
-        let mut last = 0;
-        for b in 0..nbuckets {
-            last = last.max(word(buckets + b)? as usize);
-        }
-        if last < symoffset {
-            return Some(symoffset);
-        }
-        let chain = buckets + nbuckets;
-        while word(chain + last - symoffset)? & 1 == 0 {
-            last += 1;
-        }
-        Some(last + 1)
-    }
-}
-
-/// Whether version index `versym` names `version` in the DT_VERDEF list.
-unsafe fn version_is(
-    versym: u16,
-    verdef: usize,
-    strtab: usize,
-    version: &[u8],
-    inside: &dyn Fn(usize) -> bool,
-    c_str_is: &dyn Fn(usize, &[u8]) -> bool,
-) -> bool {
-    if versym & 0x8000 != 0 {
-        return false; // hidden
-    }
-    let mut def = verdef;
-    unsafe {
-        while inside(def) && inside(def + size_of::<Elf_Verdef>() - 1) {
-            let vd = &*(def as *const Elf_Verdef);
-            if vd.vd_ndx == versym & 0x7fff {
-                let aux = def + vd.vd_aux as usize;
-                return inside(aux)
-                    && c_str_is(
-                        strtab + (*(aux as *const Elf_Verdaux)).vda_name as usize,
-                        version,
-                    );
-            }
-            if vd.vd_next == 0 {
-                return false;
-            }
-            def += vd.vd_next as usize;
-        }
-    }
-    false
+    kernel_copy(base, size_of::<Elf_Ehdr>()).is_some_and(|h| program_headers(&Image(&h)).is_some())
 }

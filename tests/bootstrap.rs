@@ -575,3 +575,55 @@ fn writes_to_a_full_device_fail_with_exit_1() {
     let o = gnu("cat", &[&text]).stdout(full()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn cp_onto_itself_is_refused_like_gnu() {
+    let (ours, theirs) = (tree(), tree());
+    for t in [&ours, &theirs] {
+        std::os::unix::fs::symlink(t.path().join("text"), t.path().join("link")).unwrap();
+        std::fs::hard_link(t.path().join("text"), t.path().join("hard")).unwrap();
+        std::fs::copy(t.path().join("text"), t.path().join("dir/text")).unwrap();
+    }
+    let o = |n: &str| ours.path().join(n).into_os_string();
+    let g = |n: &str| theirs.path().join(n).into_os_string();
+    // The same path, a symlink, a hard link, and a directory holding the source's
+    // name: GNU cp says "are the same file" and exits 1; nothing is truncated.
+    for (src, dst) in [
+        ("text", "text"),
+        ("text", "link"),
+        ("link", "text"),
+        ("text", "hard"),
+        ("dir/text", "dir"),
+    ] {
+        same(
+            bs(&[os("cp"), &o(src), &o(dst)]),
+            gnu("cp", &[&g(src), &g(dst)]),
+        );
+        assert_eq!(
+            std::fs::read(o("text")).unwrap(),
+            b"one\ntwo\n",
+            "{src} {dst}"
+        );
+        assert_eq!(std::fs::read(o("dir/text")).unwrap(), b"one\ntwo\n");
+    }
+}
+
+#[test]
+fn mtime_before_the_epoch_matches_stat() {
+    let t = tree();
+    let f = t.path().join("old");
+    std::fs::write(&f, "x").unwrap();
+    // -1 is also rt_file_modified_time's failure value; the others around it.
+    for when in ["@-1", "@0", "@-2", "@-86401", "@1"] {
+        let ok = Command::new("touch")
+            .args(["-d", when])
+            .arg(&f)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        same(
+            bs(&[os("mtime"), f.as_os_str()]),
+            gnu("stat", &[os("-L"), os("-c"), os("%Y"), f.as_os_str()]),
+        );
+    }
+}

@@ -258,7 +258,7 @@ fn lock_env_process_system_match_oracles() {
     );
     assert_eq!(syscall_last_errno(), libc::EINVAL);
     let mut count = 0;
-    let args = take_list(syscall_args(&mut count), count).unwrap();
+    let args = take_list(unsafe { syscall_args(&mut count) }, count).unwrap();
     assert_eq!(
         args,
         std::env::args_os()

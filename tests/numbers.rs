@@ -28,7 +28,8 @@ fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
         mremap => MREMAP, copy_file_range => COPY_FILE_RANGE, clock_gettime => CLOCK_GETTIME,
         getrandom => GETRANDOM, prctl => PRCTL, rt_sigaction => RT_SIGACTION, kill => KILL,
         nanosleep => NANOSLEEP, exit_group => EXIT_GROUP, rt_sigprocmask => RT_SIGPROCMASK,
-        mincore => MINCORE, setitimer => SETITIMER;
+        mincore => MINCORE, setitimer => SETITIMER, ftruncate => FTRUNCATE,
+        setpgid => SETPGID, prlimit64 => PRLIMIT64;
         newer than sc: close_range,
     }
     .to_vec()

@@ -21,7 +21,7 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use ffi_syscalls::exports::c::{syscall_last_errno, syscall_write_all};
+use ffi_syscalls::exports::c::{syscall_file_modified_time, syscall_last_errno, syscall_write_all};
 use ffi_syscalls::exports::rt::*;
 use ffi_syscalls::value::abi::rt_tuple_get;
 use ffi_syscalls::value::{self, RuntimeValue as V, release};
@@ -195,7 +195,7 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
         4 => int_line(cmd, b"getpid", rt_getpid()),
         5 => int_line(cmd, b"sched_getaffinity", rt_system_cpu_count()),
         6 => int_line(cmd, a, rt!(rt_file_size(a))),
-        7 => int_line(cmd, a, rt!(rt_file_modified_time(a))),
+        7 => mtime(a),
         // Like printenv: unset is exit 1 and no output.
         8 => match rt!(rt_env_get(a)) {
             V::NIL => 1,
@@ -257,6 +257,19 @@ fn cat(files: &[&[u8]]) -> i32 {
         release(v);
     }
     code
+}
+
+/// Like `stat -L -c %Y FILE`. Through the C ABI, whose status is apart from the
+/// value: rt_file_modified_time's failure value -1 is also the time one second
+/// before the epoch.
+fn mtime(file: &[u8]) -> i32 {
+    let path = join(file, b"", b"\0");
+    let mut seconds = 0i64;
+    // SAFETY: `path` is NUL-terminated (argv holds no NUL), `seconds` a live i64.
+    if unsafe { syscall_file_modified_time(path.as_ptr().cast(), &mut seconds) } != 0 {
+        return fail(b"mtime", file);
+    }
+    println_or_fail(b"mtime", decimal(seconds, &mut [0; 20]))
 }
 
 /// `dir/name` (or `dir` and `name` alone when `sep` is empty).

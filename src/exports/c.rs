@@ -65,19 +65,29 @@ fn buffer(len: usize) -> Result<*mut u8> {
 }
 
 /// A caller-owned NUL-terminated copy of `bytes`, its length in `*len` when given.
-fn out_bytes(r: Result<impl AsRef<[u8]>>, len: *mut usize) -> *mut c_char {
+fn out_bytes(r: Result<impl AsRef<[u8]>>, len: Option<&mut usize>) -> *mut c_char {
     let copy = |bytes: &[u8]| -> Result<*mut c_char> {
         let p = buffer(bytes.len())?;
+        // SAFETY: `buffer` gave room for the bytes and a NUL.
         unsafe {
             ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
             p.add(bytes.len()).write(0);
-            if !len.is_null() {
-                len.write(bytes.len());
-            }
         }
         Ok(p.cast())
     };
-    record(r.and_then(|b| copy(b.as_ref()))).unwrap_or(ptr::null_mut())
+    let p = record(r.and_then(|b| {
+        let b = b.as_ref();
+        copy(b).map(|p| (p, b.len()))
+    }));
+    match p {
+        Some((p, n)) => {
+            if let Some(len) = len {
+                *len = n;
+            }
+            p
+        }
+        None => ptr::null_mut(),
+    }
 }
 
 /// Releases a buffer returned by this interface; NULL is ignored.
@@ -116,7 +126,10 @@ pub unsafe extern "C" fn syscall_file_exists(path: *const c_char) -> c_int {
 /// The whole file, read to EOF; its length in `*len` (may be NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_read(path: *const c_char, len: *mut usize) -> *mut c_char {
-    out_bytes(unsafe { c_text(path) }.and_then(fs::read), len)
+    // SAFETY (here and below): the module's contract; a non-null `len` is writable.
+    out_bytes(unsafe { c_text(path) }.and_then(fs::read), unsafe {
+        len.as_mut()
+    })
 }
 
 /// As `syscall_file_read`, through a private mapping where the file can be mapped.
@@ -125,7 +138,9 @@ pub unsafe extern "C" fn syscall_file_mmap_read(
     path: *const c_char,
     len: *mut usize,
 ) -> *mut c_char {
-    out_bytes(unsafe { c_text(path) }.and_then(fs::mmap_read), len)
+    out_bytes(unsafe { c_text(path) }.and_then(fs::mmap_read), unsafe {
+        len.as_mut()
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -192,6 +207,8 @@ pub unsafe extern "C" fn syscall_dir_list(
     count: *mut usize,
 ) -> *mut *mut c_char {
     let names = unsafe { c_text(path) }.and_then(fs::dir_list);
+    // SAFETY: the module's contract: a non-null `count` is writable.
+    let count = unsafe { count.as_mut() };
     record(names.and_then(|n| pack_strings(n.iter(), count))).unwrap_or(ptr::null_mut())
 }
 
@@ -212,19 +229,19 @@ pub extern "C" fn syscall_file_unlock(handle: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_env_cwd() -> *mut c_char {
-    out_bytes(env::cwd(), ptr::null_mut())
+    out_bytes(env::cwd(), None)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_env_home() -> *mut c_char {
-    out_bytes(env::home(), ptr::null_mut())
+    out_bytes(env::home(), None)
 }
 
 /// The value, or NULL: unset (errno untouched) or an invalid name (EINVAL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_env_get(name: *const c_char) -> *mut c_char {
     match record(unsafe { c_text(name) }.and_then(env::get)) {
-        Some(Some(v)) => out_bytes(Ok(v), ptr::null_mut()),
+        Some(Some(v)) => out_bytes(Ok(v), None),
         _ => ptr::null_mut(),
     }
 }
@@ -286,8 +303,8 @@ pub unsafe extern "C" fn syscall_process_run(
         return -last_errno();
     };
     let (mut out_len, mut err_len) = (0, 0);
-    let stdout = out_bytes(Ok(&o.stdout), &mut out_len);
-    let stderr = out_bytes(Ok(&o.stderr), &mut err_len);
+    let stdout = out_bytes(Ok(&o.stdout), Some(&mut out_len));
+    let stderr = out_bytes(Ok(&o.stderr), Some(&mut err_len));
     if stdout.is_null() || stderr.is_null() {
         unsafe { syscall_free(stdout) };
         unsafe { syscall_free(stderr) };
@@ -312,7 +329,7 @@ pub extern "C" fn syscall_system_cpu_count() -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_hostname() -> *mut c_char {
-    out_bytes(system::hostname(), ptr::null_mut())
+    out_bytes(system::hostname(), None)
 }
 
 /// Microseconds since the epoch (CLOCK_REALTIME).
@@ -327,9 +344,15 @@ pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usi
     status(unsafe { slice_arg(bytes, len) }.and_then(|d| io::write_all(fd, d)))
 }
 
-/// The program's arguments as a NULL-terminated array (one allocation, one free).
+/// The program's arguments as a NULL-terminated array (one allocation, one free);
+/// the count goes to `*count` when `count` is not NULL.
+///
+/// # Safety
+/// A non-null `count` must be valid for writing one `size_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
+pub unsafe extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
+    // SAFETY: the caller's contract for `count`.
+    let count = unsafe { count.as_mut() };
     record(pack_strings(env::args().iter().map(Vec::as_slice), count)).unwrap_or(ptr::null_mut())
 }
 
@@ -337,7 +360,7 @@ pub extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
 /// in one caller-owned buffer; the count goes to `*count` when given.
 fn pack_strings<'a>(
     items: impl ExactSizeIterator<Item = &'a [u8]> + Clone,
-    count: *mut usize,
+    count: Option<&mut usize>,
 ) -> Result<*mut *mut c_char> {
     let len = items.len();
     let table = (len + 1) * size_of::<*mut c_char>();
@@ -354,9 +377,9 @@ fn pack_strings<'a>(
             at = at.add(item.len() + 1);
         }
         slots.add(len).write(ptr::null_mut());
-        if !count.is_null() {
-            count.write(len);
-        }
+    }
+    if let Some(count) = count {
+        *count = len;
     }
     Ok(slots)
 }
