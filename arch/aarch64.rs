@@ -37,6 +37,7 @@ macro_rules! svc {
 #[inline(always)]
 pub unsafe fn syscall0(nr: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, lateout("x0") ret);
     }
@@ -46,6 +47,7 @@ pub unsafe fn syscall0(nr: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, inlateout("x0") a0 => ret);
     }
@@ -55,6 +57,7 @@ pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1);
     }
@@ -64,6 +67,7 @@ pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2);
     }
@@ -73,6 +77,7 @@ pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
             in("x3") a3);
@@ -83,6 +88,7 @@ pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) ->
 #[inline(always)]
 pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
             in("x3") a3, in("x4") a4);
@@ -101,6 +107,7 @@ pub unsafe fn syscall6(
     a5: usize,
 ) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(in("x8") nr, inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2,
             in("x3") a3, in("x4") a4, in("x5") a5);
@@ -112,6 +119,7 @@ pub unsafe fn syscall6(
 /// kernel that did return fault at once instead of running into whatever follows.
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
+    // SAFETY: forwarded from this function's own contract.
     unsafe { asm!("svc 0", "udf #0", in("x8") nr, in("x0") a0, options(noreturn, nostack)) }
 }
 
@@ -127,6 +135,7 @@ pub unsafe fn clone_run(
     arg: *mut u8,
 ) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         svc!(
             [

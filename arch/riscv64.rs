@@ -29,6 +29,7 @@ macro_rules! ecall {
 #[inline(always)]
 pub unsafe fn syscall0(nr: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe { ecall!(in("a7") nr, lateout("a0") ret) }
     ret
 }
@@ -36,6 +37,7 @@ pub unsafe fn syscall0(nr: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe { ecall!(in("a7") nr, inlateout("a0") a0 => ret) }
     ret
 }
@@ -43,6 +45,7 @@ pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe { ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1) }
     ret
 }
@@ -50,6 +53,7 @@ pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe { ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2) }
     ret
 }
@@ -57,6 +61,7 @@ pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe { ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3) }
     ret
 }
@@ -64,6 +69,7 @@ pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) ->
 #[inline(always)]
 pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3,
             in("a4") a4)
@@ -82,6 +88,7 @@ pub unsafe fn syscall6(
     a5: usize,
 ) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         ecall!(in("a7") nr, inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3,
             in("a4") a4, in("a5") a5)
@@ -93,6 +100,7 @@ pub unsafe fn syscall6(
 /// kernel that did return fault at once instead of running into whatever follows.
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
+    // SAFETY: forwarded from this function's own contract.
     unsafe { asm!("ecall", "unimp", in("a7") nr, in("a0") a0, options(noreturn, nostack)) }
 }
 
@@ -108,6 +116,7 @@ pub unsafe fn clone_run(
     arg: *mut u8,
 ) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         ecall!(
             [

@@ -9,6 +9,7 @@ use core::arch::asm;
 #[inline(always)]
 pub unsafe fn syscall0(nr: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret,
             out("rcx") _, out("r11") _, options(nostack, preserves_flags));
@@ -19,6 +20,7 @@ pub unsafe fn syscall0(nr: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0,
             out("rcx") _, out("r11") _, options(nostack, preserves_flags));
@@ -29,6 +31,7 @@ pub unsafe fn syscall1(nr: usize, a0: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1,
             out("rcx") _, out("r11") _, options(nostack, preserves_flags));
@@ -39,6 +42,7 @@ pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1, in("rdx") a2,
             out("rcx") _, out("r11") _, options(nostack, preserves_flags));
@@ -49,6 +53,7 @@ pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1, in("rdx") a2,
             in("r10") a3, out("rcx") _, out("r11") _, options(nostack, preserves_flags));
@@ -59,6 +64,7 @@ pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) ->
 #[inline(always)]
 pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1, in("rdx") a2,
             in("r10") a3, in("r8") a4, out("rcx") _, out("r11") _, options(nostack, preserves_flags));
@@ -77,6 +83,7 @@ pub unsafe fn syscall6(
     a5: usize,
 ) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1, in("rdx") a2,
             in("r10") a3, in("r8") a4, in("r9") a5,
@@ -89,6 +96,7 @@ pub unsafe fn syscall6(
 /// kernel that did return fault at once instead of running into whatever follows.
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
+    // SAFETY: forwarded from this function's own contract.
     unsafe { asm!("syscall", "ud2", in("rax") nr, in("rdi") a0, options(noreturn, nostack)) }
 }
 
@@ -104,6 +112,7 @@ pub unsafe fn clone_run(
     arg: *mut u8,
 ) -> usize {
     let ret;
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         asm!(
             "syscall",

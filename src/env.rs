@@ -66,6 +66,7 @@ fn copy_c_strings(list: *const *const u8, limit: usize) -> Vec<Vec<u8>> {
             break;
         }
         out.push(
+            // SAFETY: a non-null entry of such an array is a NUL-terminated string.
             unsafe { core::ffi::CStr::from_ptr(s.cast()) }
                 .to_bytes()
                 .to_vec(),
@@ -212,7 +213,7 @@ pub fn cwd() -> Result<Vec<u8>> {
         // SAFETY: the kernel writes at most `cap` bytes into the reserved space.
         match retry(|| unsafe { sys::getcwd(buf.as_mut_ptr(), cap) }) {
             Ok(n) => {
-                // `n` counts the NUL.
+                // SAFETY: the kernel wrote `n` bytes, the NUL included (`n` counts it).
                 unsafe { buf.set_len(n.saturating_sub(1)) };
                 // A path that is not reachable from our root comes back as "(unreachable)/...".
                 return if buf.first() == Some(&b'/') {

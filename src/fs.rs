@@ -213,20 +213,24 @@ pub struct Names {
 }
 
 impl Names {
+    /// How many names.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// Whether there are no names.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
 
+    /// Name `i`, in the kernel's order.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         Some(&self.bytes[start..end])
     }
 
+    /// The names in the kernel's order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + Clone {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }

@@ -36,11 +36,13 @@ struct State {
 // SAFETY: the raw pointers are owned by the allocator and only used under its lock.
 unsafe impl Send for State {}
 
+/// The global allocator of a no-libc program: size classes carved from mmap'd chunks, large blocks as their own mappings.
 pub struct MmapHeap {
     state: SpinLock<State>,
 }
 
 impl MmapHeap {
+    /// An allocator that has mapped nothing yet.
     pub const fn new() -> Self {
         MmapHeap {
             state: SpinLock::new(State {
@@ -98,6 +100,8 @@ impl State {
     }
 }
 
+// SAFETY: blocks come from private anonymous mappings no one else uses, each handed
+// out once until freed, sized and aligned as the layout asks (tests/heap.rs).
 unsafe impl GlobalAlloc for MmapHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if let Some((class, size)) = class_of(layout) {
@@ -136,6 +140,7 @@ unsafe impl GlobalAlloc for MmapHeap {
             (Some((a, _)), Some((b, _))) if a == b => p,
             (None, None) => {
                 // Large to large: the kernel moves the pages, nothing is copied.
+                // SAFETY: forwarded from this function's own contract.
                 let r = unsafe {
                     sys::mremap(
                         p,
@@ -148,8 +153,10 @@ unsafe impl GlobalAlloc for MmapHeap {
                 r.unwrap_or(null_mut())
             }
             _ => {
+                // SAFETY: forwarded from this function's own contract.
                 let q = unsafe { self.alloc(new_layout) };
                 if !q.is_null() {
+                    // SAFETY: forwarded from this function's own contract.
                     unsafe {
                         ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
                         self.dealloc(p, layout);

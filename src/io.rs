@@ -25,6 +25,7 @@ impl Fd {
         Fd(fd)
     }
 
+    /// The descriptor number (still owned by this `Fd`).
     pub fn raw(&self) -> RawFd {
         self.0
     }
@@ -41,6 +42,7 @@ impl Fd {
         sys::close(self.into_raw())
     }
 
+    /// `fstat`: the file's `statx`.
     pub fn stat(&self) -> Result<uapi::statx> {
         stat_at(self.0, b"\0", uapi::AT_EMPTY_PATH)
     }
@@ -60,10 +62,12 @@ pub fn stat_at(dirfd: RawFd, path: &[u8], flags: u32) -> Result<uapi::statx> {
     Ok(st)
 }
 
+/// Whether `st` describes a directory.
 pub fn is_dir(st: &uapi::statx) -> bool {
     u32::from(st.stx_mode) & uapi::S_IFMT == uapi::S_IFDIR
 }
 
+/// Whether `st` describes a regular file.
 pub fn is_regular(st: &uapi::statx) -> bool {
     u32::from(st.stx_mode) & uapi::S_IFMT == uapi::S_IFREG
 }

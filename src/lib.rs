@@ -2,11 +2,13 @@
 //!
 //! Layers, each using only the ones listed before it:
 //! `arch` (the only asm) → [`sys`] (one typed function per system call) → the safe
-//! layer ([`fs`], [`env`], [`process`], [`system`], [`time`]) → [`value`] (the
+//! layer ([`fs`], [`env`](mod@env), [`process`], [`system`], [`time`]) → [`value`] (the
 //! runtime's `RuntimeValue` ABI) → [`exports`] (`syscall_*` C ABI, and `rt_*` under
 //! feature `syscall-ffi`) → the program runtime for no-libc executables (feature
 //! `bootstrap`).
 #![no_std]
+#![deny(missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 #[cfg(target_arch = "x86_64")]
 #[path = "../arch/x86_64.rs"]

@@ -10,8 +10,11 @@ use core::sync::atomic::{AtomicU8, Ordering};
 /// code (-1 when a signal ended it).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
+    /// Everything the child wrote to stdout.
     pub stdout: Vec<u8>,
+    /// Everything the child wrote to stderr.
     pub stderr: Vec<u8>,
+    /// The exit status, or -1 when a signal ended the child.
     pub code: i32,
 }
 
@@ -200,13 +203,16 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         }
         // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
         let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
+        // SAFETY: forwarded from this function's own contract.
         let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
         // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
         let handler = |a: &uapi::kernel_sigaction| a.sa_handler_kernel.map_or(0, |h| h as usize);
         // SIG_IGN is 1: a handler is anything above; SIGPIPE is reset from SIG_IGN too.
+        // SAFETY: forwarded from this function's own contract.
         if unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) }.is_ok()
             && (handler(&old) > 1 || sig == uapi::SIGPIPE && handler(&old) == 1)
         {
+            // SAFETY: forwarded from this function's own contract.
             let _ = unsafe { sys::rt_sigaction(sig, Some(&default), None) };
         }
     }

@@ -23,6 +23,7 @@ unsafe extern "C" {
 /// # Safety
 /// `sp` must be the kernel's initial stack: argc, argv[], NULL, envp[], NULL, auxv.
 pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         let argc = *sp;
         let argv = sp.add(1) as *const *const u8;

@@ -26,6 +26,7 @@ use linux_raw_sys::general::{
 use linux_raw_sys::system::new_utsname;
 use syscalls::Sysno;
 
+/// A system call's result: the value, or the errno the kernel gave.
 pub type Result<T> = core::result::Result<T, Errno>;
 
 /// A raw file descriptor, as the kernel numbers them.
@@ -72,8 +73,11 @@ fn int(v: i32) -> usize {
     v as isize as usize
 }
 
+/// `openat(2)`: a new descriptor for `path` (relative to `dirfd`).
 pub fn openat(dirfd: RawFd, path: &[u8], flags: u32, mode: u32) -> Result<RawFd> {
     let p = c_path(path)?;
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
+    // integers, or references the kernel uses within their size.
     let r = unsafe {
         arch::syscall4(
             Sysno::openat as usize,
@@ -90,18 +94,21 @@ pub fn openat(dirfd: RawFd, path: &[u8], flags: u32, mode: u32) -> Result<RawFd>
 /// `buf` must be valid for writes of `len` bytes, or the kernel answers `EFAULT`
 /// (for memory that is mapped but owned by something else, nothing can catch it).
 pub unsafe fn read(fd: RawFd, buf: *mut u8, len: usize) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall3(Sysno::read as usize, int(fd), buf as usize, len) })
 }
 
 /// # Safety
 /// `buf` must be valid for reads of `len` bytes.
 pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall3(Sysno::write as usize, int(fd), buf as usize, len) })
 }
 
 /// # Safety
 /// As [`read`].
 pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe {
         arch::syscall4(
             Sysno::pread64 as usize,
@@ -113,7 +120,10 @@ pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Resul
     })
 }
 
+/// `close(2)`. Never retried: Linux releases the descriptor even on `EINTR`.
 pub fn close(fd: RawFd) -> Result<()> {
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
+    // integers, or references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall1(Sysno::close as usize, int(fd)) })
 }
 
@@ -123,6 +133,8 @@ pub fn close(fd: RawFd) -> Result<()> {
 pub fn statx(dirfd: RawFd, path: &[u8], flags: u32, mask: u32, stx: &mut statx) -> Result<()> {
     let p = c_path(path)?;
     let out = stx as *mut statx as usize;
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
+    // integers, or references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall5(
             Sysno::statx as usize,
@@ -140,25 +152,33 @@ pub fn statx(dirfd: RawFd, path: &[u8], flags: u32, mask: u32, stx: &mut statx) 
 /// # Safety
 /// As [`read`].
 pub unsafe fn getdents64(fd: RawFd, buf: *mut u8, len: usize) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall3(Sysno::getdents64 as usize, int(fd), buf as usize, len) })
 }
 
 /// The fixed head of a `linux_dirent64` record, for walking a [`getdents64`] buffer.
 pub type Dirent64 = linux_dirent64;
 
+/// `mkdirat(2)`.
 pub fn mkdirat(dirfd: RawFd, path: &[u8], mode: u32) -> Result<()> {
     let p = c_path(path)?;
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
+    // integers, or references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall3(Sysno::mkdirat as usize, int(dirfd), p, mode as usize) })
 }
 
+/// `unlinkat(2)`: a name, or with `AT_REMOVEDIR` an empty directory.
 pub fn unlinkat(dirfd: RawFd, path: &[u8], flags: u32) -> Result<()> {
     let p = c_path(path)?;
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
+    // integers, or references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall3(Sysno::unlinkat as usize, int(dirfd), p, flags as usize) })
 }
 
 /// `renameat` with flags; plain `renameat` is `flags == 0` (riscv64 has only this one).
 pub fn renameat2(olddir: RawFd, old: &[u8], newdir: RawFd, new: &[u8], flags: u32) -> Result<()> {
     let (o, n) = (c_path(old)?, c_path(new)?);
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall5(
             Sysno::renameat2 as usize,
@@ -176,18 +196,25 @@ pub fn renameat2(olddir: RawFd, old: &[u8], newdir: RawFd, new: &[u8], flags: u3
 /// # Safety
 /// As [`read`].
 pub unsafe fn getcwd(buf: *mut u8, len: usize) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall2(Sysno::getcwd as usize, buf as usize, len) })
 }
 
+/// `uname(2)`.
 pub fn uname(out: &mut new_utsname) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall1(Sysno::uname as usize, out as *mut new_utsname as usize) })
 }
 
+/// `getpid(2)` (it cannot fail).
 pub fn getpid() -> i32 {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     unsafe { arch::syscall0(Sysno::getpid as usize) as i32 }
 }
 
+/// `getuid(2)`: the real user id (it cannot fail).
 pub fn getuid() -> u32 {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     unsafe { arch::syscall0(Sysno::getuid as usize) as u32 }
 }
 
@@ -196,6 +223,7 @@ pub fn getuid() -> u32 {
 /// # Safety
 /// `mask` must be valid for writes of `len` bytes.
 pub unsafe fn sched_getaffinity(pid: i32, len: usize, mask: *mut u8) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe {
         arch::syscall3(
             Sysno::sched_getaffinity as usize,
@@ -225,6 +253,7 @@ pub unsafe fn clone(
     let (a3, a4) = (child_tid, tls);
     #[cfg(not(target_arch = "x86_64"))]
     let (a3, a4) = (tls, child_tid);
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall5(Sysno::clone as usize, flags, stack, parent_tid, a3, a4) })
 }
 
@@ -237,6 +266,7 @@ pub unsafe fn execve(path: &[u8], argv: *const *const u8, envp: *const *const u8
         Ok(p) => p,
         Err(e) => return e,
     };
+    // SAFETY: forwarded from this function's own contract.
     let r = unsafe { arch::syscall3(Sysno::execve as usize, p, argv as usize, envp as usize) };
     match ret(r) {
         Err(e) => e,
@@ -248,12 +278,15 @@ pub unsafe fn execve(path: &[u8], argv: *const *const u8, envp: *const *const u8
 /// `status` with the raw wait status.
 pub fn wait4(pid: i32, status: &mut i32, options: u32) -> Result<i32> {
     let st = status as *mut i32 as usize;
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret(unsafe { arch::syscall4(Sysno::wait4 as usize, int(pid), st, options as usize, 0) })
         .map(|p| p as i32)
 }
 
+/// `pipe2(2)`: `[read end, write end]`.
 pub fn pipe2(flags: u32) -> Result<[RawFd; 2]> {
     let mut fds = [-1i32; 2];
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall2(
             Sysno::pipe2 as usize,
@@ -264,7 +297,9 @@ pub fn pipe2(flags: u32) -> Result<[RawFd; 2]> {
     Ok(fds)
 }
 
+/// `dup3(2)`: `old` duplicated onto `new`.
 pub fn dup3(old: RawFd, new: RawFd, flags: u32) -> Result<RawFd> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret(unsafe { arch::syscall3(Sysno::dup3 as usize, int(old), int(new), flags as usize) })
         .map(|f| f as RawFd)
 }
@@ -272,6 +307,7 @@ pub fn dup3(old: RawFd, new: RawFd, flags: u32) -> Result<RawFd> {
 /// Waits for events on `fds`; `None` waits forever. Returns how many have events.
 pub fn ppoll(fds: &mut [pollfd], timeout: Option<&__kernel_timespec>) -> Result<usize> {
     let t = in_ptr(timeout);
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret(unsafe {
         arch::syscall5(
             Sysno::ppoll as usize,
@@ -287,20 +323,25 @@ pub fn ppoll(fds: &mut [pollfd], timeout: Option<&__kernel_timespec>) -> Result<
 /// # Safety
 /// For commands whose argument is a pointer, `arg` must be valid for that command.
 pub unsafe fn fcntl(fd: RawFd, cmd: u32, arg: usize) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall3(Sysno::fcntl as usize, int(fd), cmd as usize, arg) })
 }
 
+/// `flock(2)`.
 pub fn flock(fd: RawFd, operation: u32) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall2(Sysno::flock as usize, int(fd), operation as usize) })
 }
 
 /// Sets the size of the open file `fd` (regular files only; `EINVAL` for others).
 pub fn ftruncate(fd: RawFd, len: u64) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall2(Sysno::ftruncate as usize, int(fd), len as usize) })
 }
 
 /// Moves process `pid` (0: the caller) into process group `pgid` (0: its own pid).
 pub fn setpgid(pid: i32, pgid: i32) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall2(Sysno::setpgid as usize, int(pid), int(pgid)) })
 }
 
@@ -313,12 +354,15 @@ pub fn prlimit64(
     old: Option<&mut uapi::rlimit64>,
 ) -> Result<()> {
     let (n, o) = (in_ptr(new), out_ptr(old));
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall4(Sysno::prlimit64 as usize, int(pid), resource as usize, n, o)
     })
 }
 
+/// `fchmod(2)`.
 pub fn fchmod(fd: RawFd, mode: u32) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall2(Sysno::fchmod as usize, int(fd), mode as usize) })
 }
 
@@ -332,6 +376,7 @@ pub unsafe fn mmap(
     fd: RawFd,
     offset: u64,
 ) -> Result<*mut u8> {
+    // SAFETY: forwarded from this function's own contract.
     let r = unsafe {
         arch::syscall6(
             Sysno::mmap as usize,
@@ -349,6 +394,7 @@ pub unsafe fn mmap(
 /// # Safety
 /// Nothing may use the range afterwards.
 pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<()> {
+    // SAFETY: forwarded from this function's own contract.
     ret_unit(unsafe { arch::syscall2(Sysno::munmap as usize, addr as usize, len) })
 }
 
@@ -361,6 +407,7 @@ pub unsafe fn mremap(
     flags: u32,
     new_addr: usize,
 ) -> Result<*mut u8> {
+    // SAFETY: forwarded from this function's own contract.
     let r = unsafe {
         arch::syscall5(
             Sysno::mremap as usize,
@@ -384,6 +431,7 @@ pub fn copy_file_range(
 ) -> Result<usize> {
     let oi = out_ptr(off_in);
     let oo = out_ptr(off_out);
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret(unsafe {
         arch::syscall6(
             Sysno::copy_file_range as usize,
@@ -397,20 +445,25 @@ pub fn copy_file_range(
     })
 }
 
+/// `clock_gettime(2)` through the system call (the vDSO path is `time::clock_gettime`).
 pub fn clock_gettime(clock: u32, out: &mut __kernel_timespec) -> Result<()> {
     let p = out as *mut __kernel_timespec as usize;
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
+    // integers, or references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall2(Sysno::clock_gettime as usize, clock as usize, p) })
 }
 
 /// # Safety
 /// As [`read`].
 pub unsafe fn getrandom(buf: *mut u8, len: usize, flags: u32) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall3(Sysno::getrandom as usize, buf as usize, len, flags as usize) })
 }
 
 /// # Safety
 /// For options whose arguments are pointers, they must be valid for that option.
 pub unsafe fn prctl(option: u32, a2: usize, a3: usize, a4: usize, a5: usize) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::syscall5(Sysno::prctl as usize, option as usize, a2, a3, a4, a5) })
 }
 
@@ -425,15 +478,20 @@ pub unsafe fn rt_sigaction(
     let a = in_ptr(act);
     let o = out_ptr(old);
     let setsize = core::mem::size_of::<kernel_sigset_t>();
+    // SAFETY: forwarded from this function's own contract.
     ret_unit(unsafe { arch::syscall4(Sysno::rt_sigaction as usize, sig as usize, a, o, setsize) })
 }
 
+/// `kill(2)`.
 pub fn kill(pid: i32, sig: u32) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall2(Sysno::kill as usize, int(pid), sig as usize) })
 }
 
+/// `nanosleep(2)`; the time left in `rem` when a signal ends it early.
 pub fn nanosleep(req: &__kernel_timespec, rem: Option<&mut __kernel_timespec>) -> Result<()> {
     let r = out_ptr(rem);
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall2(
             Sysno::nanosleep as usize,
@@ -443,7 +501,9 @@ pub fn nanosleep(req: &__kernel_timespec, rem: Option<&mut __kernel_timespec>) -
     })
 }
 
+/// `exit_group(2)`: ends every thread of the process.
 pub fn exit_group(code: i32) -> ! {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     unsafe { arch::syscall1_noreturn(Sysno::exit_group as usize, int(code)) }
 }
 
@@ -453,6 +513,7 @@ pub const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
 
 /// Closes, or with [`CLOSE_RANGE_CLOEXEC`] marks close-on-exec, every fd in `first..=last`.
 pub fn close_range(first: u32, last: u32, flags: u32) -> Result<()> {
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall3(
             Sysno::close_range as usize,
@@ -477,6 +538,7 @@ pub unsafe fn clone_run(
     child: unsafe extern "C" fn(*mut u8) -> !,
     arg: *mut u8,
 ) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
     ret(unsafe { arch::clone_run(Sysno::clone as usize, flags, stack, child, arg) })
 }
 
@@ -489,6 +551,7 @@ pub fn rt_sigprocmask(
     let s = in_ptr(set);
     let o = out_ptr(old);
     let size = core::mem::size_of::<kernel_sigset_t>();
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall4(Sysno::rt_sigprocmask as usize, how as usize, s, o, size) })
 }
 
@@ -498,6 +561,7 @@ pub fn rt_sigprocmask(
 /// # Safety
 /// `vec` must have room for one byte per page of the range.
 pub unsafe fn mincore(addr: usize, len: usize, vec: *mut u8) -> Result<()> {
+    // SAFETY: forwarded from this function's own contract.
     ret_unit(unsafe { arch::syscall3(Sysno::mincore as usize, addr, len, vec as usize) })
 }
 
@@ -517,6 +581,7 @@ pub unsafe fn set_signal_handler(sig: u32, handler: extern "C" fn(i32), flags: u
         act.sa_flags |= uapi::SA_RESTORER as core::ffi::c_ulong;
         act.sa_restorer = Some(arch::signal_restorer);
     }
+    // SAFETY: forwarded from this function's own contract.
     unsafe { rt_sigaction(sig, Some(&act), None) }
 }
 
@@ -527,6 +592,7 @@ pub fn setitimer(
     old: Option<&mut uapi::itimerval>,
 ) -> Result<()> {
     let o = out_ptr(old);
+    // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall3(
             Sysno::setitimer as usize,

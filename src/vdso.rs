@@ -212,14 +212,21 @@ fn version_is(
 /// # Safety
 /// Implement only for such types.
 unsafe trait Plain {}
-// SAFETY: integers, and `repr(C)` structs of integers (Elf_Dyn: a union of two).
+// SAFETY: an integer.
 unsafe impl Plain for u16 {}
+// SAFETY: an integer.
 unsafe impl Plain for u32 {}
+// SAFETY: a `repr(C)` struct of integers.
 unsafe impl Plain for Elf_Ehdr {}
+// SAFETY: a `repr(C)` struct of integers.
 unsafe impl Plain for Elf_Phdr {}
+// SAFETY: a `repr(C)` struct of an integer and a union of two integers.
 unsafe impl Plain for Elf_Dyn {}
+// SAFETY: a `repr(C)` struct of integers.
 unsafe impl Plain for Elf_Sym {}
+// SAFETY: a `repr(C)` struct of integers.
 unsafe impl Plain for Elf_Verdef {}
+// SAFETY: a `repr(C)` struct of integers.
 unsafe impl Plain for Elf_Verdaux {}
 
 /// An ELF image's bytes; every read is checked against them.

@@ -17,7 +17,7 @@ fn listed_rt_symbols() -> BTreeSet<String> {
         .collect();
     assert_eq!(list.len(), 31, "the runtime's table has 31 functions");
     // The same list the library carries.
-    let lib: BTreeSet<String> = ffi_syscalls::exports::rt::SYMBOLS
+    let lib: BTreeSet<String> = ffi_syscalls::exports::RT_SYMBOLS
         .iter()
         .map(|s| s.to_string())
         .collect();

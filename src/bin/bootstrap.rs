@@ -31,8 +31,12 @@ commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE..
   size FILE | mtime FILE | exists FILE | write FILE TEXT | append FILE TEXT | rm FILE |\n\
   cp SRC DST | mkdir [-p] DIR | ls DIR | run CMD [ARGS...] | lock FILE\n";
 
+/// The program: the command named by the first argument.
+///
+/// # Safety
+/// `argv` holds `argc` NUL-terminated strings, as the entry passes them.
 #[unsafe(no_mangle)]
-pub extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *const u8) -> i32 {
+pub unsafe extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *const u8) -> i32 {
     // What the runtime's generated main does first: hand the arguments over. The
     // Array rt_get_args makes of them lives until exit.
     // SAFETY: the entry passes the kernel's argc and argv.

@@ -27,6 +27,7 @@ unsafe fn c_text<'a>(s: *const c_char) -> Result<&'a [u8]> {
     if s.is_null() {
         Err(Errno::EFAULT)
     } else {
+        // SAFETY: forwarded from this function's own contract.
         Ok(unsafe { CStr::from_ptr(s) }.to_bytes())
     }
 }
@@ -58,6 +59,7 @@ fn buffer(len: usize) -> Result<*mut u8> {
     if p.is_null() {
         return Err(Errno::ENOMEM);
     }
+    // SAFETY: a fresh allocation of `total` (at least 9) bytes, aligned 8.
     unsafe {
         p.cast::<u64>().write(total as u64);
         Ok(p.add(PREFIX))
@@ -99,6 +101,7 @@ pub unsafe extern "C" fn syscall_free(p: *mut c_char) {
     if p.is_null() {
         return;
     }
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         let base = p.cast::<u8>().sub(PREFIX);
         let total = base.cast::<u64>().read() as usize;
@@ -116,6 +119,7 @@ pub extern "C" fn syscall_last_errno() -> c_int {
 /// that can not be told (EACCES, ENOTDIR, ELOOP...).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_exists(path: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     let r = unsafe { c_text(path) }.and_then(fs::exists);
     if r == Ok(false) {
         set_errno(Errno::ENOENT);
@@ -127,6 +131,7 @@ pub unsafe extern "C" fn syscall_file_exists(path: *const c_char) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_read(path: *const c_char, len: *mut usize) -> *mut c_char {
     // SAFETY (here and below): the module's contract; a non-null `len` is writable.
+    // SAFETY: forwarded from this function's own contract.
     out_bytes(unsafe { c_text(path) }.and_then(fs::read), unsafe {
         len.as_mut()
     })
@@ -138,36 +143,45 @@ pub unsafe extern "C" fn syscall_file_mmap_read(
     path: *const c_char,
     len: *mut usize,
 ) -> *mut c_char {
+    // SAFETY: forwarded from this function's own contract.
     out_bytes(unsafe { c_text(path) }.and_then(fs::mmap_read), unsafe {
         len.as_mut()
     })
 }
 
+/// Creates or truncates `path` and writes `len` bytes; 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_write(
     path: *const c_char,
     bytes: *const u8,
     len: usize,
 ) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     status(unsafe { c_text(path).and_then(|p| fs::write(p, slice_arg(bytes, len)?)) })
 }
 
+/// Appends `len` bytes to `path`, creating it if missing; 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_append(
     path: *const c_char,
     bytes: *const u8,
     len: usize,
 ) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     status(unsafe { c_text(path).and_then(|p| fs::append(p, slice_arg(bytes, len)?)) })
 }
 
+/// Removes a file or link (never a directory); 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_delete(path: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     status(unsafe { c_text(path) }.and_then(fs::remove_file))
 }
 
+/// The size of the file `path` names (following links), or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_size(path: *const c_char) -> i64 {
+    // SAFETY: forwarded from this function's own contract.
     int_result(unsafe { c_text(path) }.and_then(fs::size).map(|s| s as i64))
 }
 
@@ -178,10 +192,12 @@ pub unsafe extern "C" fn syscall_file_modified_time(
     path: *const c_char,
     seconds: *mut i64,
 ) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     let r = unsafe { c_text(path) }.and_then(|p| {
         if seconds.is_null() {
             return Err(Errno::EFAULT);
         }
+        // SAFETY: forwarded from this function's own contract.
         unsafe { seconds.write(fs::modified_time(p)?) };
         Ok(())
     });
@@ -191,11 +207,14 @@ pub unsafe extern "C" fn syscall_file_modified_time(
 /// Bytes copied, or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_copy(src: *const c_char, dst: *const c_char) -> i64 {
+    // SAFETY: forwarded from this function's own contract.
     int_result(unsafe { c_text(src).and_then(|s| fs::copy(s, c_text(dst)?)) }.map(|n| n as i64))
 }
 
+/// Creates a directory (with its parents when `recursive` is non-zero); 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_dir_create(path: *const c_char, recursive: c_int) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     status(unsafe { c_text(path) }.and_then(|p| fs::dir_create(p, recursive != 0)))
 }
 
@@ -206,6 +225,7 @@ pub unsafe extern "C" fn syscall_dir_list(
     path: *const c_char,
     count: *mut usize,
 ) -> *mut *mut c_char {
+    // SAFETY: forwarded from this function's own contract.
     let names = unsafe { c_text(path) }.and_then(fs::dir_list);
     // SAFETY: the module's contract: a non-null `count` is writable.
     let count = unsafe { count.as_mut() };
@@ -216,22 +236,26 @@ pub unsafe extern "C" fn syscall_dir_list(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_lock(path: *const c_char) -> c_int {
     int_result(
+        // SAFETY: forwarded from this function's own contract.
         unsafe { c_text(path) }
             .and_then(fs::try_lock)
             .map(i64::from),
     ) as c_int
 }
 
+/// Releases a handle from `syscall_file_lock`; 0, or -EBADF for any other number.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_file_unlock(handle: c_int) -> c_int {
     status(fs::unlock(handle))
 }
 
+/// The working directory, caller-owned (`syscall_free`); NULL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_env_cwd() -> *mut c_char {
     out_bytes(env::cwd(), None)
 }
 
+/// `HOME`, else the real uid's /etc/passwd entry, caller-owned; NULL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_env_home() -> *mut c_char {
     out_bytes(env::home(), None)
@@ -240,17 +264,21 @@ pub extern "C" fn syscall_env_home() -> *mut c_char {
 /// The value, or NULL: unset (errno untouched) or an invalid name (EINVAL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_env_get(name: *const c_char) -> *mut c_char {
+    // SAFETY: forwarded from this function's own contract.
     match record(unsafe { c_text(name) }.and_then(env::get)) {
         Some(Some(v)) => out_bytes(Ok(v), None),
         _ => ptr::null_mut(),
     }
 }
 
+/// Sets a variable for this process and its children; 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_env_set(name: *const c_char, value: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     status(unsafe { c_text(name).and_then(|n| env::set(n, c_text(value)?)) })
 }
 
+/// This process's id.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_getpid() -> c_int {
     process::pid()
@@ -259,10 +287,15 @@ pub extern "C" fn syscall_getpid() -> c_int {
 /// What `syscall_process_run` fills in; free both buffers with `syscall_free`.
 #[repr(C)]
 pub struct SyscallOutput {
+    /// The child's stdout, NUL-terminated, caller-owned (`syscall_free`).
     pub stdout_data: *mut c_char,
+    /// Bytes in `stdout_data` (without the NUL).
     pub stdout_len: usize,
+    /// The child's stderr, NUL-terminated, caller-owned (`syscall_free`).
     pub stderr_data: *mut c_char,
+    /// Bytes in `stderr_data` (without the NUL).
     pub stderr_len: usize,
+    /// The exit status, or -1 when a signal ended the child.
     pub exit_code: c_int,
 }
 
@@ -284,16 +317,20 @@ pub unsafe extern "C" fn syscall_process_run(
         stderr_len: 0,
         exit_code: -1,
     };
+    // SAFETY: forwarded from this function's own contract.
     unsafe { out.write(failed) };
     let run = || -> Result<process::Output> {
+        // SAFETY: forwarded from this function's own contract.
         let cmd = unsafe { c_text(cmd) }?;
         let mut argv: Vec<&[u8]> = Vec::new();
         let mut i = 0;
         while !args.is_null() {
+            // SAFETY: forwarded from this function's own contract.
             let a = unsafe { *args.add(i) };
             if a.is_null() {
                 break;
             }
+            // SAFETY: forwarded from this function's own contract.
             argv.push(unsafe { c_text(a) }?);
             i += 1;
         }
@@ -306,10 +343,13 @@ pub unsafe extern "C" fn syscall_process_run(
     let stdout = out_bytes(Ok(&o.stdout), Some(&mut out_len));
     let stderr = out_bytes(Ok(&o.stderr), Some(&mut err_len));
     if stdout.is_null() || stderr.is_null() {
+        // SAFETY: forwarded from this function's own contract.
         unsafe { syscall_free(stdout) };
+        // SAFETY: forwarded from this function's own contract.
         unsafe { syscall_free(stderr) };
         return -last_errno();
     }
+    // SAFETY: forwarded from this function's own contract.
     unsafe {
         out.write(SyscallOutput {
             stdout_data: stdout,
@@ -322,11 +362,13 @@ pub unsafe extern "C" fn syscall_process_run(
     0
 }
 
+/// The CPUs this process may run on, or -errno.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_system_cpu_count() -> c_int {
     int_result(system::cpu_count().map(|n| n as i64)) as c_int
 }
 
+/// The node name, caller-owned (`syscall_free`); NULL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_hostname() -> *mut c_char {
     out_bytes(system::hostname(), None)
@@ -341,6 +383,7 @@ pub extern "C" fn syscall_time_now_unix_micros() -> i64 {
 /// Writes all `len` bytes to `fd`, retrying short and interrupted writes: 0 or -errno.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usize) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
     status(unsafe { slice_arg(bytes, len) }.and_then(|d| io::write_all(fd, d)))
 }
 
@@ -384,6 +427,7 @@ fn pack_strings<'a>(
     Ok(slots)
 }
 
+/// Ends the process with `code`.
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_exit(code: c_int) -> ! {
     process::exit(code)

@@ -15,6 +15,42 @@ pub mod c;
 #[cfg(feature = "syscall-ffi")]
 pub mod rt;
 
+/// The `rt_*` symbols `exports::rt` defines with feature `syscall-ffi`, in the order of the
+/// runtime's table (also in `rt-symbols.txt`, for the runtime's build). Available in
+/// every build, so a build script can read it without the feature.
+pub const RT_SYMBOLS: [&str; 31] = [
+    "rt_file_exists",
+    "rt_file_read_text",
+    "rt_file_write_text",
+    "rt_file_append_text",
+    "rt_file_remove",
+    "rt_file_delete",
+    "rt_file_size",
+    "rt_file_modified_time",
+    "rt_file_copy",
+    "rt_dir_create",
+    "rt_dir_list",
+    "rt_file_lock",
+    "rt_file_unlock",
+    "rt_file_mmap_read_text",
+    "rt_file_mmap_read_bytes",
+    "rt_env_cwd",
+    "rt_env_home",
+    "rt_env_get",
+    "rt_env_set",
+    "rt_getpid",
+    "rt_process_run",
+    "rt_system_cpu_count",
+    "rt_hostname",
+    "rt_print_str",
+    "rt_println_str",
+    "rt_eprint_str",
+    "rt_eprintln_str",
+    "rt_exit",
+    "rt_set_args",
+    "rt_get_args",
+    "rt_time_now_unix_micros",
+];
 static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
 
 pub(crate) fn set_errno(e: Errno) {
@@ -41,6 +77,7 @@ pub(crate) unsafe fn slice_arg<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8
             Err(Errno::EFAULT)
         };
     }
+    // SAFETY: forwarded from this function's own contract.
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 

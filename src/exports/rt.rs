@@ -7,8 +7,8 @@
 //! the runtime's own constructors ([`crate::value`]). Every failure gives the
 //! runtime's failure value and records its errno (`syscall_last_errno()`).
 //!
-//! [`SYMBOLS`] lists every symbol this module defines, for the runtime's build to
-//! leave its own definitions of them out.
+//! [`super::RT_SYMBOLS`] lists every symbol this module defines, for the runtime's
+//! build to leave its own definitions of them out.
 //!
 //! # Safety
 //! One contract for every `unsafe` function here: each non-null text pointer is
@@ -24,41 +24,6 @@ use crate::value::{self, RuntimeValue as V};
 use crate::{env, fs, io, process, system, time};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
-
-/// The symbols this module defines, in the order of the runtime's table.
-pub const SYMBOLS: [&str; 31] = [
-    "rt_file_exists",
-    "rt_file_read_text",
-    "rt_file_write_text",
-    "rt_file_append_text",
-    "rt_file_remove",
-    "rt_file_delete",
-    "rt_file_size",
-    "rt_file_modified_time",
-    "rt_file_copy",
-    "rt_dir_create",
-    "rt_dir_list",
-    "rt_file_lock",
-    "rt_file_unlock",
-    "rt_file_mmap_read_text",
-    "rt_file_mmap_read_bytes",
-    "rt_env_cwd",
-    "rt_env_home",
-    "rt_env_get",
-    "rt_env_set",
-    "rt_getpid",
-    "rt_process_run",
-    "rt_system_cpu_count",
-    "rt_hostname",
-    "rt_print_str",
-    "rt_println_str",
-    "rt_eprint_str",
-    "rt_eprintln_str",
-    "rt_exit",
-    "rt_set_args",
-    "rt_get_args",
-    "rt_time_now_unix_micros",
-];
 
 /// The bytes of a `(ptr, len)` text argument.
 ///

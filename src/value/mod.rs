@@ -5,7 +5,7 @@
 //! anything else, so this crate never lays out a heap object itself: it calls the
 //! runtime's `rt_string_new`, `rt_array_push`, ... , declared here and resolved at link
 //! time. In a runtime build the runtime defines them; with feature
-//! `standalone-values` this crate does ([`standalone`]), for programs without the
+//! `standalone-values` this crate does (`standalone`), for programs without the
 //! runtime (the bootstrap executable, tests, benches, fuzzing).
 //!
 //! The helpers below turn the ABI's failure values into errnos: `EOVERFLOW` for an
@@ -89,7 +89,7 @@ impl core::fmt::Debug for RuntimeValue {
 }
 
 /// The runtime's value ABI, as the runtime exports it (`src/value/{heap,collections}.rs`
-/// of the Simple runtime). Defined by the runtime, or by [`standalone`].
+/// of the Simple runtime). Defined by the runtime, or by `standalone`.
 pub mod abi {
     use super::RuntimeValue;
 

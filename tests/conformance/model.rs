@@ -127,6 +127,7 @@ pub unsafe fn file_lock(p: *const u8, l: u64, timeout_secs: i64) -> i64 {
         .read(true)
         .write(true)
         .create(true)
+        .truncate(false)
         .mode(0o644)
         .open(p)
     else {
