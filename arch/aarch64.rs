@@ -160,7 +160,7 @@ pub unsafe fn clone_run(
 /// The vDSO's clock_gettime on this architecture: symbol name and version.
 pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__kernel_clock_gettime", b"LINUX_2.6.39");
 /// `e_machine` of this architecture's ELF files (EM_AARCH64).
-pub const ELF_MACHINE: u16 = 183;
+pub const ELF_MACHINE: u16 = linux_raw_sys::elf_uapi::EM_AARCH64 as u16;
 
 /// Program entry and the memory functions a no-libc executable must bring.
 #[cfg(feature = "bootstrap")]

@@ -138,13 +138,18 @@ pub unsafe fn clone_run(
 /// and riscv64 return through the vDSO's.
 #[unsafe(naked)]
 pub unsafe extern "C" fn signal_restorer() {
-    core::arch::naked_asm!("mov eax, 15", "syscall", "ud2") // rt_sigreturn
+    core::arch::naked_asm!(
+        "mov eax, {nr}",
+        "syscall",
+        "ud2",
+        nr = const linux_raw_sys::general::__NR_rt_sigreturn,
+    )
 }
 
 /// The vDSO's clock_gettime on this architecture: symbol name and version.
 pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__vdso_clock_gettime", b"LINUX_2.6");
 /// `e_machine` of this architecture's ELF files (EM_X86_64).
-pub const ELF_MACHINE: u16 = 62;
+pub const ELF_MACHINE: u16 = linux_raw_sys::elf_uapi::EM_X86_64 as u16;
 
 /// Program entry and the memory functions a no-libc executable must bring.
 #[cfg(feature = "bootstrap")]

@@ -172,13 +172,13 @@ pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
     }
     match made {
         Ok(()) => Ok(()),
-        Err(Errno::EEXIST) if is_dir(path) => Ok(()),
+        Err(Errno::EEXIST) if names_dir(path) => Ok(()),
         Err(Errno::ENOENT) => {
             let parent = parent_of(path).ok_or(Errno::ENOENT)?;
             dir_create(parent, true)?;
             match mkdir() {
                 // Made by someone else meanwhile, or a trailing "." / "..".
-                Err(Errno::EEXIST) if is_dir(path) => Ok(()),
+                Err(Errno::EEXIST) if names_dir(path) => Ok(()),
                 r => r,
             }
         }
@@ -187,7 +187,7 @@ pub fn dir_create(path: &[u8], recursive: bool) -> Result<()> {
 }
 
 /// Whether `path` is a directory (following symlinks), as `create_dir_all` asks.
-fn is_dir(path: &[u8]) -> bool {
+fn names_dir(path: &[u8]) -> bool {
     metadata(path).is_ok_and(|st| io::is_dir(&st))
 }
 

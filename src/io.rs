@@ -141,3 +141,22 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()>
         unsafe { out.set_len(out.len() + n) };
     }
 }
+
+/// `n` in decimal, written into the end of `buf` (no allocation, no `core::fmt`).
+pub fn decimal(mut n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let neg = n < 0;
+    let mut i = 20;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10).unsigned_abs() as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}

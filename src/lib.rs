@@ -6,6 +6,10 @@
 //! runtime's `RuntimeValue` ABI) → [`exports`] (`syscall_*` C ABI, and `rt_*` under
 //! feature `syscall-ffi`) → the program runtime for no-libc executables (feature
 //! `bootstrap`).
+//!
+//! The one exception to that order: with `bootstrap`, `arch`'s program entry
+//! (`_start`) jumps up to the program runtime's `start::entry`, because the entry has
+//! to be asm and everything after it is Rust.
 #![no_std]
 #![deny(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]

@@ -56,25 +56,16 @@ static HEAP: crate::heap::MmapHeap = crate::heap::MmapHeap::new();
 fn panic(info: &core::panic::PanicInfo) -> ! {
     let mut line = [0u8; 20];
     let (file, n) = match info.location() {
-        Some(l) => (l.file().as_bytes(), decimal(l.line(), &mut line)),
+        Some(l) => (
+            l.file().as_bytes(),
+            crate::io::decimal(i64::from(l.line()), &mut line),
+        ),
         None => (&b"?"[..], &b"?"[..]),
     };
     for part in [&b"panicked at "[..], file, b":", n, b"\n"] {
         let _ = crate::io::write_all(2, part);
     }
     sys::exit_group(101)
-}
-
-fn decimal(mut n: u32, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
 }
 
 /// glibc's `getauxval`, from the auxv recorded at entry (0 when absent). Some of

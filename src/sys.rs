@@ -44,9 +44,10 @@ fn ret_unit(raw: usize) -> Result<()> {
     Errno::from_ret(raw).map(drop)
 }
 
-/// Checks that `path` ends in its only NUL and returns it as a kernel pointer.
+/// Checks that `path` ends in its only NUL and returns it as a kernel pointer (the
+/// NUL is added, where needed, by `io::c_path`).
 #[inline]
-fn c_path(path: &[u8]) -> Result<usize> {
+fn path_ptr(path: &[u8]) -> Result<usize> {
     match CStr::from_bytes_with_nul(path) {
         Ok(c) => Ok(c.as_ptr() as usize),
         Err(_) => Err(Errno::EINVAL),
@@ -75,7 +76,7 @@ fn int(v: i32) -> usize {
 
 /// `openat(2)`: a new descriptor for `path` (relative to `dirfd`).
 pub fn openat(dirfd: RawFd, path: &[u8], flags: u32, mode: u32) -> Result<RawFd> {
-    let p = c_path(path)?;
+    let p = path_ptr(path)?;
     // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
     // integers, or references the kernel uses within their size.
     let r = unsafe {
@@ -131,7 +132,7 @@ pub fn close(fd: RawFd) -> Result<()> {
 /// it exists under one name on all three tables and gives whole-second and
 /// nanosecond times on every architecture.
 pub fn statx(dirfd: RawFd, path: &[u8], flags: u32, mask: u32, stx: &mut statx) -> Result<()> {
-    let p = c_path(path)?;
+    let p = path_ptr(path)?;
     let out = stx as *mut statx as usize;
     // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
     // integers, or references the kernel uses within their size.
@@ -161,7 +162,7 @@ pub type Dirent64 = linux_dirent64;
 
 /// `mkdirat(2)`.
 pub fn mkdirat(dirfd: RawFd, path: &[u8], mode: u32) -> Result<()> {
-    let p = c_path(path)?;
+    let p = path_ptr(path)?;
     // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
     // integers, or references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall3(Sysno::mkdirat as usize, int(dirfd), p, mode as usize) })
@@ -169,7 +170,7 @@ pub fn mkdirat(dirfd: RawFd, path: &[u8], mode: u32) -> Result<()> {
 
 /// `unlinkat(2)`: a name, or with `AT_REMOVEDIR` an empty directory.
 pub fn unlinkat(dirfd: RawFd, path: &[u8], flags: u32) -> Result<()> {
-    let p = c_path(path)?;
+    let p = path_ptr(path)?;
     // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are
     // integers, or references the kernel uses within their size.
     ret_unit(unsafe { arch::syscall3(Sysno::unlinkat as usize, int(dirfd), p, flags as usize) })
@@ -177,7 +178,7 @@ pub fn unlinkat(dirfd: RawFd, path: &[u8], flags: u32) -> Result<()> {
 
 /// `renameat` with flags; plain `renameat` is `flags == 0` (riscv64 has only this one).
 pub fn renameat2(olddir: RawFd, old: &[u8], newdir: RawFd, new: &[u8], flags: u32) -> Result<()> {
-    let (o, n) = (c_path(old)?, c_path(new)?);
+    let (o, n) = (path_ptr(old)?, path_ptr(new)?);
     // SAFETY: integer arguments, and references the kernel uses within their size.
     ret_unit(unsafe {
         arch::syscall5(
@@ -262,7 +263,7 @@ pub unsafe fn clone(
 /// # Safety
 /// `argv` and `envp` must be null-terminated arrays of NUL-terminated strings.
 pub unsafe fn execve(path: &[u8], argv: *const *const u8, envp: *const *const u8) -> Errno {
-    let p = match c_path(path) {
+    let p = match path_ptr(path) {
         Ok(p) => p,
         Err(e) => return e,
     };

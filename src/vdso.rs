@@ -24,7 +24,7 @@ const UNRESOLVED: usize = 0;
 const ABSENT: usize = 1;
 static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(UNRESOLVED);
 
-const AT_NULL: usize = 0;
+const AT_NULL: usize = linux_raw_sys::auxvec::AT_NULL as usize;
 const AT_SYSINFO_EHDR: usize = linux_raw_sys::auxvec::AT_SYSINFO_EHDR as usize;
 const PAGE: usize = 4096;
 
@@ -127,7 +127,8 @@ pub fn find_symbol_in(image: &[u8], name: &[u8], version: &[u8], hash_kind: Hash
     };
     for i in 0..nsyms {
         let sym = img.read::<Elf_Sym>(symtab.checked_add(i.checked_mul(size_of::<Elf_Sym>())?)?)?;
-        let is_func = sym.st_info & 0xf == 2; // STT_FUNC
+        // The low four bits of st_info are the symbol's type.
+        let is_func = u32::from(sym.st_info & 0xf) == linux_raw_sys::elf_uapi::STT_FUNC;
         if !is_func || sym.st_shndx == 0 || !img.c_str_is(strtab, sym.st_name as usize, name) {
             continue;
         }
@@ -146,9 +147,10 @@ pub fn find_symbol_in(image: &[u8], name: &[u8], version: &[u8], hash_kind: Hash
 /// The offset of the program headers of a valid header at the start of `img`.
 fn program_headers(img: &Image) -> Option<usize> {
     let eh = img.read::<Elf_Ehdr>(0)?;
-    let ok = eh.e_ident[..4] == *b"\x7fELF"
-        && eh.e_ident[4] == 2 // ELFCLASS64
-        && eh.e_ident[5] == 1 // ELFDATA2LSB
+    use linux_raw_sys::elf::{EI_CLASS, EI_DATA, ELFCLASS, ELFDATA, ELFMAG, SELFMAG};
+    let ok = eh.e_ident[..SELFMAG] == ELFMAG
+        && eh.e_ident[EI_CLASS] == ELFCLASS // 64-bit on these targets
+        && eh.e_ident[EI_DATA] == ELFDATA // little-endian on these targets
         && eh.e_machine == arch::ELF_MACHINE
         && usize::from(eh.e_phentsize) == size_of::<Elf_Phdr>();
     ok.then_some(eh.e_phoff)

@@ -23,8 +23,15 @@ extern crate alloc;
 use alloc::vec::Vec;
 use ffi_syscalls::exports::c::{syscall_file_modified_time, syscall_last_errno, syscall_write_all};
 use ffi_syscalls::exports::rt::*;
+use ffi_syscalls::io;
 use ffi_syscalls::value::abi::rt_tuple_get;
 use ffi_syscalls::value::{self, RuntimeValue as V, release};
+use linux_raw_sys::errno::{EDQUOT, EILSEQ, EINVAL, ENOENT, ENOEXEC, ENOTDIR};
+
+/// An errno from linux-raw-sys as `syscall_last_errno` gives it.
+const fn errno(e: u32) -> i32 {
+    e as i32
+}
 
 const USAGE: &[u8] = b"usage: bootstrap COMMAND [ARGS]\n\
 commands: selftest | pwd | home | pid | nproc | hostname | env NAME | cat FILE... |\n\
@@ -98,34 +105,16 @@ fn push_errno(l: &mut Vec<u8>) {
             .split(|&c| c == b' ')
             .nth(e as usize - 1)
             .unwrap_or(b""),
-        84 => b"EILSEQ",
-        122 => b"EDQUOT",
+        e if e == errno(EILSEQ) => b"EILSEQ",
+        e if e == errno(EDQUOT) => b"EDQUOT",
         _ => b"",
     };
     if name.is_empty() {
         l.extend_from_slice(b"E?");
-        l.extend_from_slice(decimal(i64::from(e), &mut [0; 20]));
+        l.extend_from_slice(io::decimal(i64::from(e), &mut [0; 20]));
     } else {
         l.extend_from_slice(name);
     }
-}
-
-fn decimal(mut n: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let neg = n < 0;
-    let mut i = 20;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10).unsigned_abs() as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if neg {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    &buf[i..]
 }
 
 // ---- values ---------------------------------------------------------------------
@@ -242,7 +231,7 @@ fn string_line(cmd: &[u8], what: &[u8], v: V) -> i32 {
 fn int_line(cmd: &[u8], what: &[u8], v: i64) -> i32 {
     match v {
         -1 => fail(cmd, what),
-        n => println_or_fail(cmd, decimal(n, &mut [0; 20])),
+        n => println_or_fail(cmd, io::decimal(n, &mut [0; 20])),
     }
 }
 
@@ -273,7 +262,7 @@ fn mtime(file: &[u8]) -> i32 {
     if unsafe { syscall_file_modified_time(path.as_ptr().cast(), &mut seconds) } != 0 {
         return fail(b"mtime", file);
     }
-    println_or_fail(b"mtime", decimal(seconds, &mut [0; 20]))
+    println_or_fail(b"mtime", io::decimal(seconds, &mut [0; 20]))
 }
 
 /// `dir/name` (or `dir` and `name` alone when `sep` is empty).
@@ -312,7 +301,7 @@ fn sorted_names<'a>(listing: V) -> Vec<&'a [u8]> {
 fn ls(dir: &[u8]) -> i32 {
     let v = rt!(rt_dir_list(dir));
     if v == V::NIL {
-        if syscall_last_errno() == 20 && rt!(rt_file_exists(dir)) {
+        if syscall_last_errno() == errno(ENOTDIR) && rt!(rt_file_exists(dir)) {
             return println_or_fail(b"ls", dir);
         }
         fail(b"ls", dir);
@@ -375,9 +364,9 @@ fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
     eprint(bytes(err));
     let e = syscall_last_errno();
     let code = match code {
-        -1 if e != 22 => {
+        -1 if e != errno(EINVAL) => {
             fail(b"run", prog);
-            if e == 2 { 127 } else { 126 }
+            if e == errno(ENOENT) { 127 } else { 126 }
         }
         -1 => 255,
         c if ok => c as i32,
@@ -426,7 +415,7 @@ fn check(name: &[u8], ok: bool, detail: &[u8]) -> bool {
 fn selftest() -> i32 {
     let mut all = true;
     let pid = rt_getpid();
-    let pid_text = decimal(pid, &mut [0; 20]).to_vec();
+    let pid_text = io::decimal(pid, &mut [0; 20]).to_vec();
     let tmp = match rt!(rt_env_get(b"TMPDIR")) {
         V::NIL => b"/tmp".to_vec(),
         v => bytes(v).to_vec(),
@@ -481,13 +470,13 @@ fn selftest() -> i32 {
     all &= check(
         b"rt_time_now_unix_micros",
         now > 1_600_000_000_000_000,
-        decimal(now, &mut [0; 20]),
+        io::decimal(now, &mut [0; 20]),
     );
     let mtime = rt!(rt_file_modified_time(&file));
     all &= check(
         b"rt_file_modified_time",
         (mtime - now / 1_000_000).abs() <= 2,
-        decimal(mtime, &mut [0; 20]),
+        io::decimal(mtime, &mut [0; 20]),
     );
     all &= check(
         b"rt_file_copy",
@@ -548,7 +537,7 @@ fn selftest() -> i32 {
     all &= check(
         b"rt_system_cpu_count",
         cpus >= 1,
-        decimal(cpus, &mut [0; 20]),
+        io::decimal(cpus, &mut [0; 20]),
     );
     let host = rt_hostname();
     let proc_host = rt!(rt_file_read_text(b"/proc/sys/kernel/hostname"));
@@ -628,7 +617,7 @@ fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
     );
     // ENOEXEC: the kernel can not run this program itself (a foreign architecture
     // under qemu-user without binfmt_misc); any other failure is the selftest's.
-    let (ran, child): (bool, &[u8]) = if env || syscall_last_errno() != 8 {
+    let (ran, child): (bool, &[u8]) = if env || syscall_last_errno() != errno(ENOEXEC) {
         let cat = run(
             b"/proc/self/exe",
             &[b"cat", file, b"/nonexistent"],
@@ -644,6 +633,7 @@ fn run_checks(file: &[u8]) -> (bool, &'static [u8]) {
             b"child: sh",
         )
     };
-    let missing = run(b"/nonexistent/command", &[], b"", b"", -1) && syscall_last_errno() == 2;
+    let missing =
+        run(b"/nonexistent/command", &[], b"", b"", -1) && syscall_last_errno() == errno(ENOENT);
     (ran && missing, child)
 }
