@@ -203,16 +203,15 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         }
         // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
         let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
-        // SAFETY: forwarded from this function's own contract.
+        // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
         let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
-        // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
         let handler = |a: &uapi::kernel_sigaction| a.sa_handler_kernel.map_or(0, |h| h as usize);
         // SIG_IGN is 1: a handler is anything above; SIGPIPE is reset from SIG_IGN too.
-        // SAFETY: forwarded from this function's own contract.
+        // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
         if unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) }.is_ok()
             && (handler(&old) > 1 || sig == uapi::SIGPIPE && handler(&old) == 1)
         {
-            // SAFETY: forwarded from this function's own contract.
+            // SAFETY: SIG_DFL runs no code of ours.
             let _ = unsafe { sys::rt_sigaction(sig, Some(&default), None) };
         }
     }
