@@ -140,7 +140,8 @@ unsafe impl GlobalAlloc for MmapHeap {
             (Some((a, _)), Some((b, _))) if a == b => p,
             (None, None) => {
                 // Large to large: the kernel moves the pages, nothing is copied.
-                // SAFETY: forwarded from this function's own contract.
+                // SAFETY: `p` is a large block, its own mapping of `pages(layout.size())`
+                // bytes (the caller's contract: allocated here with `layout`).
                 let r = unsafe {
                     sys::mremap(
                         p,
@@ -153,10 +154,11 @@ unsafe impl GlobalAlloc for MmapHeap {
                 r.unwrap_or(null_mut())
             }
             _ => {
-                // SAFETY: forwarded from this function's own contract.
+                // SAFETY: a non-zero size (the caller's contract) and the old alignment.
                 let q = unsafe { self.alloc(new_layout) };
                 if !q.is_null() {
-                    // SAFETY: forwarded from this function's own contract.
+                    // SAFETY: two distinct blocks, `p` of `layout.size()` bytes and `q` of
+                    // at least `new_size`; `p` is freed once, with its own layout.
                     unsafe {
                         ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
                         self.dealloc(p, layout);

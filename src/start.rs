@@ -23,7 +23,8 @@ unsafe extern "C" {
 /// # Safety
 /// `sp` must be the kernel's initial stack: argc, argv[], NULL, envp[], NULL, auxv.
 pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
-    // SAFETY: forwarded from this function's own contract.
+    // SAFETY: the contract above: `sp` is the kernel's initial stack, so argc, the two
+    // null-terminated arrays and the auxv are there to read.
     unsafe {
         let argc = *sp;
         let argv = sp.add(1) as *const *const u8;
