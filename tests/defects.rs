@@ -73,6 +73,11 @@ fn copy_onto_a_device_keeps_its_mode() {
         );
         return;
     }
+    // A container's device cgroup may refuse the node (EACCES, EPERM) even to root.
+    if let Err(e) = std::fs::OpenOptions::new().write(true).open(&null) {
+        eprintln!("the device node can not be opened ({e}): skipped");
+        return;
+    }
     let src = dir.path().join("src");
     std::fs::write(&src, b"to the device\n").unwrap();
     std::fs::set_permissions(&src, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -149,9 +154,9 @@ fn start_failures_report_the_real_errno_like_std() {
     ];
     for (cmd, want) in cases {
         let (ours, theirs) = start_errors(cmd);
-        if std_sees_exec_errors() {
-            assert_eq!(theirs, Some(want), "std on {cmd:.40}");
-        }
+        // Where std sees the errno it is the oracle: the file system has a say (a
+        // 300-byte name is ENAMETOOLONG on ext4, ENOENT through FUSE's longer limit).
+        let want = theirs.filter(|_| std_sees_exec_errors()).unwrap_or(want);
         assert_eq!(ours, Some(want), "{cmd:.40}");
     }
 }
