@@ -288,7 +288,8 @@ fn copy_image(base: usize) -> Option<alloc::vec::Vec<u8>> {
 }
 
 /// `len` bytes from `addr`, copied by the kernel through a pipe one page at a
-/// time: memory that is not mapped or not readable is the write's `EFAULT`.
+/// time: memory that is not mapped is mincore's `ENOMEM`, memory that is mapped but
+/// not readable the write's `EFAULT`.
 fn kernel_copy(addr: usize, len: usize) -> Option<alloc::vec::Vec<u8>> {
     use crate::io::{Fd, retry};
     addr.checked_add(len)?;
@@ -302,6 +303,15 @@ fn kernel_copy(addr: usize, len: usize) -> Option<alloc::vec::Vec<u8>> {
         // At most a page, within one page: well under the pipe's capacity, and a
         // write of at most PIPE_BUF bytes is all or nothing.
         let chunk = (PAGE - (addr + done) % PAGE).min(len - done);
+        // Unmapped pages are refused before the kernel is asked to read them
+        // (mincore: ENOMEM), so a tool that checks system-call buffers (valgrind)
+        // sees no read of memory that is not there.
+        let page = (addr + done) & !(PAGE - 1);
+        let mut resident = [0u8; 1];
+        // SAFETY: one page, one byte of result.
+        if unsafe { sys::mincore(page, PAGE, resident.as_mut_ptr()) }.is_err() {
+            return None;
+        }
         // SAFETY: the kernel reads the range and reports EFAULT if it can not.
         let n = retry(|| unsafe { sys::write(w.raw(), (addr + done) as *const u8, chunk) });
         if n != Ok(chunk) {

@@ -118,10 +118,11 @@ use ffi_syscalls::process;
 use std::process::Command;
 
 /// Whether std can see exec failures here: under qemu-user (aarch64 and riscv64 on
-/// an x86_64 host) glibc's posix_spawn loses CLONE_VM, and a child that could not
-/// exec just exits 127.
+/// an x86_64 host) and valgrind glibc's posix_spawn loses CLONE_VM, and a child
+/// that could not exec just exits 127.
 fn std_sees_exec_errors() -> bool {
-    cfg!(target_arch = "x86_64")
+    // valgrind runs a CLONE_VM|CLONE_VFORK child as a fork too.
+    cfg!(target_arch = "x86_64") && std::env::var_os("FFI_SYSCALLS_UNDER_VALGRIND").is_none()
 }
 
 /// The errno std's Command reports for `cmd` (None where it can not tell), and ours.
