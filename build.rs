@@ -39,14 +39,13 @@ fn main() {
         sysroot.trim(),
         std::env::var("HOST").unwrap()
     );
-    for bin in ["bootstrap", "minimal"] {
-        for arg in args.iter().copied().chain([
-            "-Wl,--no-eh-frame-hdr",
-            &script_arg,
-            &gcc_ld,
-            "-fuse-ld=lld",
-        ]) {
-            println!("cargo:rustc-link-arg-bin={bin}={arg}");
-        }
+    for arg in args.iter().copied().chain([
+        "-Wl,--no-eh-frame-hdr",
+        &script_arg,
+        &gcc_ld,
+        "-fuse-ld=lld",
+    ]) {
+        // Every bin is a no-libc program: bootstrap, minimal, the size probes.
+        println!("cargo:rustc-link-arg-bins={arg}");
     }
 }
