@@ -18,6 +18,7 @@ fn main() {
         "-Wl,-z,max-page-size=4096",
         "-Wl,-z,norelro",
         "-Wl,-z,noexecstack",
+        "-Wl,--no-rosegment",
     ];
     // Unwind tables and notes are dead weight with panic=abort and no debugger.
     let script = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap())

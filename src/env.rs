@@ -2,9 +2,9 @@
 //! directories.
 //!
 //! The kernel hands argc/argv/envp to the program entry only. In a bootstrap build
-//! the entry (`crate::start`) passes them to the `.init_array` functions; inside a
-//! program that has its own libc, glibc does the same. [`capture`] is registered
-//! there, so both kinds of program arrive here the same way. If nothing called it
+//! the entry (`crate::start`) passes them to [`capture`]; inside a program that has
+//! its own libc, glibc passes them to the `.init_array` functions, where [`capture`]
+//! is registered (only then: a section less in a bootstrap build). If nothing called it
 //! (a libc that passes no arguments), /proc/self/environ and /proc/self/cmdline give
 //! the same start-up values.
 
@@ -23,8 +23,10 @@ static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 /// The environment as `NAME=VALUE` entries; `None` until first used.
 static ENV: SpinLock<Option<Vec<Vec<u8>>>> = SpinLock::new(None);
 
+#[cfg(not(feature = "bootstrap"))]
 type InitFn = extern "C" fn(i32, *const *const u8, *const *const u8);
 
+#[cfg(not(feature = "bootstrap"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static CAPTURE: InitFn = capture;

@@ -103,16 +103,38 @@ pub fn c_path<'a>(path: &[u8], buf: &'a mut PathBuf) -> Result<&'a [u8]> {
 
 /// Writes all of `data`, continuing after short writes and interruptions. A write
 /// that makes no progress (returns 0) is reported as `EIO` rather than spun on.
-pub fn write_all(fd: RawFd, mut data: &[u8]) -> Result<()> {
-    while !data.is_empty() {
-        // SAFETY: `data` is a live slice.
-        let n = retry(|| unsafe { sys::write(fd, data.as_ptr(), data.len()) })?;
+pub fn write_all(fd: RawFd, data: &[u8]) -> Result<()> {
+    write_all2(fd, data, &[])
+}
+
+/// Writes all of `a`, then all of `b`, with `writev`: both in one call when the kernel
+/// takes them whole (a line and its newline are not split by another writer); after
+/// a short write or an interruption, the rest. Nothing at all for two empty slices.
+/// The one write loop: [`write_all`] is this with no `b`.
+pub fn write_all2(fd: RawFd, mut a: &[u8], mut b: &[u8]) -> Result<()> {
+    while !a.is_empty() || !b.is_empty() {
+        let iov = [iovec(a), iovec(b)];
+        // SAFETY: both slices are live.
+        let n = retry(|| unsafe { sys::writev(fd, &iov) })?;
         if n == 0 {
             return Err(Errno::EIO);
         }
-        data = &data[n..];
+        match a.get(n..) {
+            Some(rest) => a = rest,
+            None => {
+                b = b.get(n - a.len()..).unwrap_or_default();
+                a = &[];
+            }
+        }
     }
     Ok(())
+}
+
+fn iovec(s: &[u8]) -> uapi::iovec {
+    uapi::iovec {
+        iov_base: s.as_ptr() as *mut _,
+        iov_len: s.len() as _,
+    }
 }
 
 /// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for

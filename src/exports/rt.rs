@@ -476,20 +476,9 @@ unsafe fn print_to(fd: i32, ptr: *const u8, len: u64, newline: bool) {
             }
         },
     };
-    // A short line and its newline go out in one write (one syscall, not split by
-    // another writer); a long one in two.
-    let mut line = [0u8; 256];
-    let r = if newline && t.len() < line.len() {
-        line[..t.len()].copy_from_slice(t);
-        line[t.len()] = b'\n';
-        io::write_all(fd, &line[..=t.len()])
-    } else {
-        io::write_all(fd, t).and_then(|()| match newline {
-            true => io::write_all(fd, b"\n"),
-            false => Ok(()),
-        })
-    };
-    match r {
+    // The text and its newline go out in one writev (not split by another writer).
+    let nl: &[u8] = if newline { b"\n" } else { b"" };
+    match io::write_all2(fd, t, nl) {
         Err(Errno::EPIPE) => process::exit(0),
         r => {
             record(r);
