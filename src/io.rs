@@ -137,6 +137,37 @@ fn iovec(s: &[u8]) -> uapi::iovec {
     }
 }
 
+/// Appends `data` to `v`; `ENOMEM` when it cannot grow. The crate grows its byte
+/// buffers only through this and [`push`]: neither can panic, so neither brings the
+/// allocation-failure handler (and core::fmt with it) into a program.
+pub fn extend(v: &mut Vec<u8>, data: &[u8]) -> Result<()> {
+    v.try_reserve(data.len()).map_err(|_| Errno::ENOMEM)?;
+    // SAFETY: room for `data.len()` more bytes was reserved just above.
+    unsafe {
+        core::ptr::copy_nonoverlapping(data.as_ptr(), v.as_mut_ptr().add(v.len()), data.len());
+        v.set_len(v.len() + data.len());
+    }
+    Ok(())
+}
+
+/// A copy of `data` (`to_vec` without its panic).
+pub fn copy(data: &[u8]) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    extend(&mut v, data)?;
+    Ok(v)
+}
+
+/// Appends `x` to `v`; `ENOMEM` when it cannot grow (see [`extend`]).
+pub fn push<T>(v: &mut Vec<T>, x: T) -> Result<()> {
+    v.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
+    // SAFETY: room for one more was reserved just above.
+    unsafe {
+        v.as_mut_ptr().add(v.len()).write(x);
+        v.set_len(v.len() + 1);
+    }
+    Ok(())
+}
+
 /// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for
 /// /proc files) only sizes the first allocation; past it the buffer doubles.
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {

@@ -124,9 +124,9 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
     out.try_reserve(bytes.len() + 8)
         .map_err(|_| Errno::ENOMEM)?;
     for chunk in bytes.utf8_chunks() {
-        out.extend_from_slice(chunk.valid().as_bytes());
+        io::extend(&mut out, chunk.valid().as_bytes())?;
         if !chunk.invalid().is_empty() {
-            out.extend_from_slice("\u{FFFD}".as_bytes());
+            io::extend(&mut out, "\u{FFFD}".as_bytes())?;
         }
     }
     Ok(Cow::Owned(out))
@@ -149,7 +149,7 @@ fn utf8_has_cr(bytes: &[u8]) -> Result<bool> {
         }
         plain += 8;
     }
-    let rest = &bytes[plain..];
+    let rest = bytes.get(plain..).unwrap_or_default();
     utf8(rest)?;
     Ok(rest.contains(&b'\r'))
 }
@@ -187,7 +187,9 @@ pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
             let mut kept = Vec::new();
             kept.try_reserve_exact(text.len())
                 .map_err(|_| Errno::ENOMEM)?;
-            kept.extend(text.iter().copied().filter(|&c| c != b'\r'));
+            for piece in text.split(|&c| c == b'\r') {
+                io::extend(&mut kept, piece)?;
+            }
             value::file_string(&kept)
         })
     }))
@@ -408,7 +410,7 @@ fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
     for i in 0..n {
         // SAFETY: an element of a live Array the runtime gave us.
         let s = unsafe { value::string_bytes(value::array_get(args, i)) };
-        out.push(lossy(s.ok_or(Errno::EINVAL)?)?);
+        io::push(&mut out, lossy(s.ok_or(Errno::EINVAL)?)?)?;
     }
     Ok(out)
 }
@@ -422,7 +424,10 @@ fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
     let run = |c: &[u8]| {
         let list = arg_list(args)?;
-        let argv: Vec<&[u8]> = list.iter().map(|a| &a[..]).collect();
+        let mut argv: Vec<&[u8]> = Vec::new();
+        for a in &list {
+            io::push(&mut argv, a)?;
+        }
         process::run(c, &argv)
     };
     // SAFETY: the module's contract.
@@ -538,8 +543,8 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
             }
             // SAFETY: a NUL-terminated string (the contract above).
             let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
-            if utf8(a).is_ok() && list.try_reserve(1).is_ok() {
-                list.push(a.to_vec());
+            if utf8(a).is_ok() {
+                let _ = io::copy(a).and_then(|a| io::push(&mut list, a));
             }
         }
     }
