@@ -368,6 +368,38 @@ const MAP_AT_LEAST: usize = 1 << 20;
 /// As for any mmap reader, a file truncated by someone else while `f` runs raises
 /// SIGBUS.
 pub fn with_contents<R>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
+    f(contents(path)?.bytes())
+}
+
+/// A file's whole content as [`with_contents`] lends it: a private read-only mapping,
+/// unmapped on drop, or a buffer. (The work is here, not in the generic
+/// [`with_contents`], so a program has one copy of it however many callers it has.)
+pub struct Contents {
+    mapped: Option<(*mut u8, usize)>,
+    buf: Vec<u8>,
+}
+
+impl Contents {
+    pub fn bytes(&self) -> &[u8] {
+        match self.mapped {
+            // SAFETY: the mapping is `len` readable bytes while `self` lives.
+            Some((p, len)) => unsafe { core::slice::from_raw_parts(p, len) },
+            None => &self.buf,
+        }
+    }
+}
+
+impl Drop for Contents {
+    fn drop(&mut self) {
+        if let Some((p, len)) = self.mapped {
+            // SAFETY: the mapping is ours, and nothing borrows it once `self` goes.
+            let _ = unsafe { sys::munmap(p, len) };
+        }
+    }
+}
+
+/// The content [`with_contents`] lends.
+fn contents(path: &[u8]) -> Result<Contents> {
     let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
     let st = fd.stat()?;
     let len = usize::try_from(st.stx_size).map_err(|_| Errno::EFBIG)?;
@@ -384,17 +416,15 @@ pub fn with_contents<R>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<R>) -> Resu
             )
         };
         if let Ok(p) = mapped {
-            // SAFETY: the mapping is `len` readable bytes while it lives.
-            let r = f(unsafe { core::slice::from_raw_parts(p, len) });
-            // SAFETY: the mapping is ours and `f` has returned, so nothing refers to it.
-            let _ = unsafe { sys::munmap(p, len) };
-            return r;
+            return Ok(Contents {
+                mapped: Some((p, len)),
+                buf: Vec::new(),
+            });
         }
     }
-    let mut out = Vec::new();
-    io::read_to_end(fd.raw(), &mut out, len)?;
-    drop(fd);
-    f(&out)
+    let mut buf = Vec::new();
+    io::read_to_end(fd.raw(), &mut buf, len)?;
+    Ok(Contents { mapped: None, buf })
 }
 
 /// The whole file (through [`with_contents`]).
