@@ -123,12 +123,18 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
     let mut out = Vec::new();
     out.try_reserve(bytes.len() + 8)
         .map_err(|_| Errno::ENOMEM)?;
-    for chunk in bytes.utf8_chunks() {
-        io::extend(&mut out, chunk.valid().as_bytes())?;
-        if !chunk.invalid().is_empty() {
-            io::extend(&mut out, "\u{FFFD}".as_bytes())?;
-        }
+    // from_utf8's error marks the same invalid sequences utf8_chunks does, and the
+    // check above links it already.
+    let mut rest = bytes;
+    while let Err(e) = core::str::from_utf8(rest) {
+        let (valid, after) = rest.split_at_checked(e.valid_up_to()).unwrap_or_default();
+        io::extend(&mut out, valid)?;
+        io::extend(&mut out, "\u{FFFD}".as_bytes())?;
+        rest = after
+            .get(e.error_len().map_or(after.len(), usize::from)..)
+            .unwrap_or_default();
     }
+    io::extend(&mut out, rest)?;
     Ok(Cow::Owned(out))
 }
 
