@@ -168,6 +168,19 @@ pub fn push<T>(v: &mut Vec<T>, x: T) -> Result<()> {
     Ok(())
 }
 
+/// The NUL-terminated strings packed one after another in `buf`, each with its NUL
+/// (bytes after the last NUL are no string). `split_inclusive` without its
+/// bounds-check panic.
+pub fn c_strings(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = buf;
+    core::iter::from_fn(move || {
+        let end = rest.iter().position(|&c| c == 0)?;
+        let (s, after) = rest.split_at_checked(end + 1)?;
+        rest = after;
+        Some(s)
+    })
+}
+
 /// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for
 /// /proc files) only sizes the first allocation; past it the buffer doubles.
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {

@@ -30,7 +30,7 @@ fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
 /// with `skip` (when given), then null: the array `execve` takes, valid while
 /// `strings` is neither moved nor changed.
 fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) -> Result<()> {
-    for s in strings.split_inclusive(|&c| c == 0) {
+    for s in io::c_strings(strings) {
         if !skip.is_some_and(|p| s.starts_with(p)) {
             io::push(out, s.as_ptr())?;
         }
@@ -246,8 +246,8 @@ unsafe fn exec_child(
     }
     let mut denied = false;
     let mut last = Errno::ENOENT;
-    // Each piece keeps its NUL (split_inclusive): execve's path is a C string.
-    for path in paths.split_inclusive(|&c| c == 0) {
+    // Each piece keeps its NUL: execve's path is a C string.
+    for path in io::c_strings(paths) {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
         match unsafe { sys::execve(path, argv, envp) } {
             Errno::EACCES => denied = true,
