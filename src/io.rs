@@ -137,9 +137,10 @@ fn iovec(s: &[u8]) -> uapi::iovec {
     }
 }
 
-/// Appends `data` to `v`; `ENOMEM` when it cannot grow. The crate grows its byte
-/// buffers only through this and [`push`]: neither can panic, so neither brings the
-/// allocation-failure handler (and core::fmt with it) into a program.
+/// Appends `data` to `v`; `ENOMEM` when it cannot grow. Unlike `extend_from_slice`
+/// (and [`push`] unlike `Vec::push`) it cannot panic, so it brings neither the
+/// allocation-failure handler nor core::fmt into a program: the crate grows its
+/// buffers only with these or with `try_reserve`.
 pub fn extend(v: &mut Vec<u8>, data: &[u8]) -> Result<()> {
     v.try_reserve(data.len()).map_err(|_| Errno::ENOMEM)?;
     // SAFETY: room for `data.len()` more bytes was reserved just above.
