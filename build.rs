@@ -1,7 +1,8 @@
 //! Link flags for this package's no-libc executables (feature `bootstrap`): our own
 //! entry instead of crt1.o, no libc, static, not position-independent (nothing would
 //! relocate it), unused sections dropped, code and read-only data in one segment and 4 KiB
-//! pages (aarch64's default is 64 KiB), so little padding.
+//! pages (aarch64's default is 64 KiB), so little padding; the linker script gives the
+//! whole layout.
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     if std::env::var_os("CARGO_FEATURE_BOOTSTRAP").is_none() {
@@ -19,7 +20,9 @@ fn main() {
         "-Wl,-z,norelro",
         "-Wl,-z,noexecstack",
     ];
-    // Unwind tables and notes are dead weight with panic=abort and no debugger.
+    // The whole layout (scripts/bootstrap.ld): two segments, no PT_PHDR, read-only
+    // data inside .text, unwind tables and notes dropped (dead weight with
+    // panic=abort and no debugger).
     let script = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap())
         .join("scripts/bootstrap.ld");
     println!("cargo:rerun-if-changed=scripts/bootstrap.ld");
@@ -39,14 +42,13 @@ fn main() {
         sysroot.trim(),
         std::env::var("HOST").unwrap()
     );
-    for bin in ["bootstrap", "minimal"] {
-        for arg in args.iter().copied().chain([
-            "-Wl,--no-eh-frame-hdr",
-            &script_arg,
-            &gcc_ld,
-            "-fuse-ld=lld",
-        ]) {
-            println!("cargo:rustc-link-arg-bin={bin}={arg}");
-        }
+    for arg in args.iter().copied().chain([
+        "-Wl,--no-eh-frame-hdr",
+        &script_arg,
+        &gcc_ld,
+        "-fuse-ld=lld",
+    ]) {
+        // Every bin is a no-libc program: bootstrap, minimal, the size probes.
+        println!("cargo:rustc-link-arg-bins={arg}");
     }
 }

@@ -2,9 +2,9 @@
 //! directories.
 //!
 //! The kernel hands argc/argv/envp to the program entry only. In a bootstrap build
-//! the entry (`crate::start`) passes them to the `.init_array` functions; inside a
-//! program that has its own libc, glibc does the same. [`capture`] is registered
-//! there, so both kinds of program arrive here the same way. If nothing called it
+//! the entry (`crate::start`) passes them to [`capture`]; inside a program that has
+//! its own libc, glibc passes them to the `.init_array` functions, where [`capture`]
+//! is registered (only then: a section less in a bootstrap build). If nothing called it
 //! (a libc that passes no arguments), /proc/self/environ and /proc/self/cmdline give
 //! the same start-up values.
 
@@ -23,8 +23,10 @@ static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 /// The environment as `NAME=VALUE` entries; `None` until first used.
 static ENV: SpinLock<Option<Vec<Vec<u8>>>> = SpinLock::new(None);
 
+#[cfg(not(feature = "bootstrap"))]
 type InitFn = extern "C" fn(i32, *const *const u8, *const *const u8);
 
+#[cfg(not(feature = "bootstrap"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static CAPTURE: InitFn = capture;
@@ -53,10 +55,10 @@ pub fn auxv() -> *const usize {
 }
 
 /// The C strings of a null-terminated pointer array, copied (at most `limit`).
-fn copy_c_strings(list: *const *const u8, limit: usize) -> Vec<Vec<u8>> {
+fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     if list.is_null() {
-        return out;
+        return Ok(out);
     }
     for i in 0..limit {
         // SAFETY: argv and envp are null-terminated arrays of C strings that live for
@@ -65,14 +67,11 @@ fn copy_c_strings(list: *const *const u8, limit: usize) -> Vec<Vec<u8>> {
         if s.is_null() {
             break;
         }
-        out.push(
-            // SAFETY: a non-null entry of such an array is a NUL-terminated string.
-            unsafe { core::ffi::CStr::from_ptr(s.cast()) }
-                .to_bytes()
-                .to_vec(),
-        );
+        // SAFETY: a non-null entry of such an array is a NUL-terminated string.
+        let s = unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes();
+        io::push(&mut out, io::copy(s)?)?;
     }
-    out
+    Ok(out)
 }
 
 /// A NUL-separated /proc file as its pieces (never needed in a bootstrap build:
@@ -92,13 +91,13 @@ fn proc_list(path: &[u8]) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The program's arguments, `argv[0]` first.
+/// The program's arguments, `argv[0]` first (none when memory runs out).
 pub fn args() -> Vec<Vec<u8>> {
     let argv = ARGV.load(Ordering::Relaxed);
     if argv.is_null() {
         return proc_list(b"/proc/self/cmdline");
     }
-    copy_c_strings(argv, ARGC.load(Ordering::Relaxed))
+    copy_c_strings(argv, ARGC.load(Ordering::Relaxed)).unwrap_or_default()
 }
 
 /// The argument list `rt_set_args` stored (the runtime's generated `main` hands its
@@ -123,17 +122,19 @@ pub fn with_args<R>(f: impl FnOnce(&[Vec<u8>]) -> R) -> R {
     }
 }
 
-fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> T {
+/// Calls `f` with the environment, copied from the start-up one on first use
+/// (`ENOMEM` when that copy fails; it is tried again next time).
+fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> Result<T> {
     let mut env = ENV.lock();
-    let entries = env.get_or_insert_with(|| {
+    if env.is_none() {
         let envp = ENVP.load(Ordering::Relaxed);
-        if envp.is_null() {
+        *env = Some(if envp.is_null() {
             proc_list(b"/proc/self/environ")
         } else {
-            copy_c_strings(envp, usize::MAX)
-        }
-    });
-    f(entries)
+            copy_c_strings(envp, usize::MAX)?
+        });
+    }
+    Ok(f(env.get_or_insert_default()))
 }
 
 /// A name `setenv` would accept: non-empty, no `=`, no NUL.
@@ -146,19 +147,17 @@ fn check_name(name: &[u8]) -> Result<()> {
 }
 
 fn entry_value<'a>(entry: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    entry
-        .strip_prefix(name)
-        .and_then(|rest| rest.strip_prefix(b"="))
+    let (n, rest) = entry.split_at_checked(name.len())?;
+    match rest.split_first() {
+        Some((b'=', value)) if n == name => Some(value),
+        _ => None,
+    }
 }
 
 /// The value of `name`, `None` when unset; an invalid name is `EINVAL`.
 pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
     check_name(name)?;
-    Ok(with_env(|env| {
-        env.iter()
-            .find_map(|e| entry_value(e, name))
-            .map(<[u8]>::to_vec)
-    }))
+    with_env(|env| env.iter().find_map(|e| entry_value(e, name)).map(io::copy))?.transpose()
 }
 
 /// Sets `name` for later [`get`]s and for children of `process::run`. A name that
@@ -172,36 +171,37 @@ pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
     entry
         .try_reserve_exact(name.len() + 1 + value.len())
         .map_err(|_| Errno::ENOMEM)?;
-    entry.extend_from_slice(name);
-    entry.push(b'=');
-    entry.extend_from_slice(value);
+    for part in [name, b"=", value] {
+        io::extend(&mut entry, part)?;
+    }
     with_env(
         |env| match env.iter_mut().find(|e| entry_value(e, name).is_some()) {
-            Some(old) => *old = entry,
-            None => env.push(entry),
+            Some(old) => {
+                *old = entry;
+                Ok(())
+            }
+            None => io::push(env, entry),
         },
-    );
-    Ok(())
+    )?
 }
 
 /// Removes `name`; removing an unset name is fine, an invalid one is `EINVAL`.
 pub fn remove(name: &[u8]) -> Result<()> {
     check_name(name)?;
-    with_env(|env| env.retain(|e| entry_value(e, name).is_none()));
-    Ok(())
+    with_env(|env| env.retain(|e| entry_value(e, name).is_none()))
 }
 
 /// The whole environment as NUL-terminated `NAME=VALUE` strings in one buffer (for
 /// `execve`; no entry holds a NUL: `set` refuses one, the start-up ones are C strings).
-pub(crate) fn c_entries() -> Vec<u8> {
+pub(crate) fn c_entries() -> Result<Vec<u8>> {
     with_env(|env| {
         let mut out = Vec::new();
         for e in env.iter() {
-            out.extend_from_slice(e);
-            out.push(0);
+            io::extend(&mut out, e)?;
+            io::extend(&mut out, b"\0")?;
         }
-        out
-    })
+        Ok(out)
+    })?
 }
 
 /// `std::env::current_dir`: the kernel's answer, so a deleted directory is `ENOENT`.
@@ -235,9 +235,7 @@ pub fn home() -> Result<Vec<u8>> {
         return Ok(home);
     }
     let passwd = crate::fs::read(b"/etc/passwd")?;
-    passwd_home(&passwd, sys::getuid())
-        .map(<[u8]>::to_vec)
-        .ok_or(Errno::ENOENT)
+    io::copy(passwd_home(&passwd, sys::getuid()).ok_or(Errno::ENOENT)?)
 }
 
 /// The home field of `uid`'s line (`name:pw:uid:gid:gecos:home:shell`).

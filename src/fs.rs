@@ -130,7 +130,7 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
             if n == 0 {
                 break;
             }
-            io::write_all(to.raw(), &buf[..n])?;
+            io::write_all(to.raw(), buf.get(..n).unwrap_or_default())?;
             copied += n as u64;
         }
     }
@@ -194,9 +194,8 @@ fn names_dir(path: &[u8]) -> bool {
 /// The path without its last component (trailing slashes ignored); None at the root
 /// or for a single relative component, whose parent is the current directory.
 fn parent_of(path: &[u8]) -> Option<&[u8]> {
-    let trimmed = path.iter().rposition(|&c| c != b'/').map(|i| &path[..=i])?;
-    let cut = trimmed.iter().rposition(|&c| c == b'/')?;
-    let parent = &trimmed[..cut];
+    let trimmed = path.get(..=path.iter().rposition(|&c| c != b'/')?)?;
+    let parent = trimmed.get(..trimmed.iter().rposition(|&c| c == b'/')?)?;
     if parent.iter().all(|&c| c == b'/') {
         None
     } else {
@@ -226,8 +225,11 @@ impl Names {
     /// Name `i`, in the kernel's order.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.bytes[start..end])
+        let start = match i.checked_sub(1) {
+            Some(prev) => *self.ends.get(prev)?,
+            None => 0,
+        };
+        self.bytes.get(start..end)
     }
 
     /// The names in the kernel's order.
@@ -242,9 +244,9 @@ impl Names {
         self.ends.try_reserve(batch / 24).map_err(|_| Errno::ENOMEM)
     }
 
-    fn push(&mut self, name: &[u8]) {
-        self.bytes.extend_from_slice(name);
-        self.ends.push(self.bytes.len());
+    fn push(&mut self, name: &[u8]) -> Result<()> {
+        io::extend(&mut self.bytes, name)?;
+        io::push(&mut self.ends, self.bytes.len())
     }
 }
 
@@ -269,25 +271,28 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
         // SAFETY: the kernel initialised the first `n` bytes.
         for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) }) {
             if name != b"." && name != b".." {
-                names.push(name);
+                names.push(name)?;
             }
         }
     }
 }
 
 /// The names in a getdents64 buffer.
-fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub(crate) fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
     const NAME_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_name);
     const RECLEN_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_reclen);
     core::iter::from_fn(move || {
         if buf.len() < NAME_OFFSET {
             return None;
         }
-        let reclen = u16::from_ne_bytes([buf[RECLEN_OFFSET], buf[RECLEN_OFFSET + 1]]) as usize;
-        let (record, rest) = buf.split_at(reclen.clamp(NAME_OFFSET, buf.len()));
+        let reclen = match buf.get(RECLEN_OFFSET..RECLEN_OFFSET + 2)? {
+            &[a, b] => u16::from_ne_bytes([a, b]) as usize,
+            _ => return None,
+        };
+        let (record, rest) = buf.split_at_checked(reclen.clamp(NAME_OFFSET, buf.len()))?;
         buf = rest;
-        let name = &record[NAME_OFFSET..];
-        Some(&name[..name.iter().position(|&c| c == 0).unwrap_or(name.len())])
+        let name = record.get(NAME_OFFSET..)?;
+        Some(name.split(|&c| c == 0).next().unwrap_or_default())
     })
 }
 
@@ -367,6 +372,39 @@ const MAP_AT_LEAST: usize = 1 << 20;
 /// As for any mmap reader, a file truncated by someone else while `f` runs raises
 /// SIGBUS.
 pub fn with_contents<R>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
+    f(contents(path)?.bytes())
+}
+
+/// A file's whole content as [`with_contents`] lends it: a private read-only mapping,
+/// unmapped on drop, or a buffer. (The work is here, not in the generic
+/// [`with_contents`], so a program has one copy of it however many callers it has.)
+pub struct Contents {
+    mapped: Option<(*mut u8, usize)>,
+    buf: Vec<u8>,
+}
+
+impl Contents {
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match self.mapped {
+            // SAFETY: the mapping is `len` readable bytes while `self` lives.
+            Some((p, len)) => unsafe { core::slice::from_raw_parts(p, len) },
+            None => &self.buf,
+        }
+    }
+}
+
+impl Drop for Contents {
+    fn drop(&mut self) {
+        if let Some((p, len)) = self.mapped {
+            // SAFETY: the mapping is ours, and nothing borrows it once `self` goes.
+            let _ = unsafe { sys::munmap(p, len) };
+        }
+    }
+}
+
+/// The content [`with_contents`] lends.
+fn contents(path: &[u8]) -> Result<Contents> {
     let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
     let st = fd.stat()?;
     let len = usize::try_from(st.stx_size).map_err(|_| Errno::EFBIG)?;
@@ -383,28 +421,20 @@ pub fn with_contents<R>(path: &[u8], f: impl FnOnce(&[u8]) -> Result<R>) -> Resu
             )
         };
         if let Ok(p) = mapped {
-            // SAFETY: the mapping is `len` readable bytes while it lives.
-            let r = f(unsafe { core::slice::from_raw_parts(p, len) });
-            // SAFETY: the mapping is ours and `f` has returned, so nothing refers to it.
-            let _ = unsafe { sys::munmap(p, len) };
-            return r;
+            return Ok(Contents {
+                mapped: Some((p, len)),
+                buf: Vec::new(),
+            });
         }
     }
-    let mut out = Vec::new();
-    io::read_to_end(fd.raw(), &mut out, len)?;
-    drop(fd);
-    f(&out)
+    let mut buf = Vec::new();
+    io::read_to_end(fd.raw(), &mut buf, len)?;
+    Ok(Contents { mapped: None, buf })
 }
 
 /// The whole file (through [`with_contents`]).
 pub fn mmap_read(path: &[u8]) -> Result<Vec<u8>> {
-    with_contents(path, |bytes| {
-        let mut out = Vec::new();
-        out.try_reserve_exact(bytes.len())
-            .map_err(|_| Errno::ENOMEM)?;
-        out.extend_from_slice(bytes);
-        Ok(out)
-    })
+    with_contents(path, |bytes| io::copy(bytes))
 }
 
 /// As [`mmap_read`], and content that is not UTF-8 is `EILSEQ`.

@@ -82,6 +82,12 @@ fn map(len: usize) -> *mut u8 {
 }
 
 impl State {
+    /// The free list head of a class. (`class_of` gives no class past the last; the
+    /// `min` tells the compiler so, sparing a bounds check and its panic.)
+    fn head(&mut self, class: usize) -> &mut *mut u8 {
+        &mut self.free[class.min(CLASSES - 1)]
+    }
+
     fn carve(&mut self, size: usize) -> *mut u8 {
         let mut start = (self.next + size - 1) & !(size - 1);
         if start + size > self.end {
@@ -106,12 +112,12 @@ unsafe impl GlobalAlloc for MmapHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if let Some((class, size)) = class_of(layout) {
             let mut st = self.state.lock();
-            let head = st.free[class];
+            let head = *st.head(class);
             if head.is_null() {
                 return st.carve(size);
             }
             // SAFETY: a free block's first word is the next free block.
-            st.free[class] = unsafe { head.cast::<*mut u8>().read() };
+            *st.head(class) = unsafe { head.cast::<*mut u8>().read() };
             return head;
         }
         if layout.align() > PAGE {
@@ -125,8 +131,8 @@ unsafe impl GlobalAlloc for MmapHeap {
             Some((class, _)) => {
                 let mut st = self.state.lock();
                 // SAFETY: the block is at least 16 bytes and no longer used by anyone.
-                unsafe { p.cast::<*mut u8>().write(st.free[class]) };
-                st.free[class] = p;
+                unsafe { p.cast::<*mut u8>().write(*st.head(class)) };
+                *st.head(class) = p;
             }
             // SAFETY: a large block is exactly its own mapping.
             None => drop(unsafe { sys::munmap(p, pages(layout.size())) }),

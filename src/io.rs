@@ -107,16 +107,83 @@ pub fn c_path<'a>(path: &[u8], buf: &'a mut PathBuf) -> Result<&'a [u8]> {
 
 /// Writes all of `data`, continuing after short writes and interruptions. A write
 /// that makes no progress (returns 0) is reported as `EIO` rather than spun on.
-pub fn write_all(fd: RawFd, mut data: &[u8]) -> Result<()> {
-    while !data.is_empty() {
-        // SAFETY: `data` is a live slice.
-        let n = retry(|| unsafe { sys::write(fd, data.as_ptr(), data.len()) })?;
+pub fn write_all(fd: RawFd, data: &[u8]) -> Result<()> {
+    write_all2(fd, data, &[])
+}
+
+/// Writes all of `a`, then all of `b`, with `writev`: both in one call when the kernel
+/// takes them whole (a line and its newline are not split by another writer); after
+/// a short write or an interruption, the rest. Nothing at all for two empty slices.
+/// The one write loop: [`write_all`] is this with no `b`.
+pub fn write_all2(fd: RawFd, mut a: &[u8], mut b: &[u8]) -> Result<()> {
+    while !a.is_empty() || !b.is_empty() {
+        let iov = [iovec(a), iovec(b)];
+        // SAFETY: both slices are live.
+        let n = retry(|| unsafe { sys::writev(fd, &iov) })?;
         if n == 0 {
             return Err(Errno::EIO);
         }
-        data = &data[n..];
+        match a.get(n..) {
+            Some(rest) => a = rest,
+            None => {
+                b = b.get(n - a.len()..).unwrap_or_default();
+                a = &[];
+            }
+        }
     }
     Ok(())
+}
+
+fn iovec(s: &[u8]) -> uapi::iovec {
+    uapi::iovec {
+        iov_base: s.as_ptr() as *mut _,
+        iov_len: s.len() as _,
+    }
+}
+
+/// Appends `data` to `v`; `ENOMEM` when it cannot grow. Unlike `extend_from_slice`
+/// (and [`push`] unlike `Vec::push`) it cannot panic, so it brings neither the
+/// allocation-failure handler nor core::fmt into a program: the crate grows its
+/// buffers only with these or with `try_reserve`.
+pub fn extend(v: &mut Vec<u8>, data: &[u8]) -> Result<()> {
+    v.try_reserve(data.len()).map_err(|_| Errno::ENOMEM)?;
+    // SAFETY: room for `data.len()` more bytes was reserved just above.
+    unsafe {
+        core::ptr::copy_nonoverlapping(data.as_ptr(), v.as_mut_ptr().add(v.len()), data.len());
+        v.set_len(v.len() + data.len());
+    }
+    Ok(())
+}
+
+/// A copy of `data` (`to_vec` without its panic).
+pub fn copy(data: &[u8]) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    extend(&mut v, data)?;
+    Ok(v)
+}
+
+/// Appends `x` to `v`; `ENOMEM` when it cannot grow (see [`extend`]).
+pub fn push<T>(v: &mut Vec<T>, x: T) -> Result<()> {
+    v.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
+    // SAFETY: room for one more was reserved just above.
+    unsafe {
+        v.as_mut_ptr().add(v.len()).write(x);
+        v.set_len(v.len() + 1);
+    }
+    Ok(())
+}
+
+/// The NUL-terminated strings packed one after another in `buf`, each with its NUL
+/// (bytes after the last NUL are no string). `split_inclusive` without its
+/// bounds-check panic.
+pub fn c_strings(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = buf;
+    core::iter::from_fn(move || {
+        let end = rest.iter().position(|&c| c == 0)?;
+        let (s, after) = rest.split_at_checked(end + 1)?;
+        rest = after;
+        Some(s)
+    })
 }
 
 /// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for
@@ -142,21 +209,26 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()>
     }
 }
 
-/// `n` in decimal, written into the end of `buf` (no allocation, no `core::fmt`).
-pub fn decimal(mut n: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let neg = n < 0;
-    let mut i = 20;
-    loop {
+/// `n` in decimal, written into the end of `buf` (20 bytes hold any i64): no
+/// allocation, no `core::fmt`, no panicking path.
+pub fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut m = n.unsigned_abs();
+    let mut i = buf.len();
+    let mut put = |c: u8| {
         i -= 1;
-        buf[i] = b'0' + (n % 10).unsigned_abs() as u8;
-        n /= 10;
-        if n == 0 {
+        if let Some(b) = buf.get_mut(i) {
+            *b = c;
+        }
+    };
+    loop {
+        put(b'0' + (m % 10) as u8);
+        m /= 10;
+        if m == 0 {
             break;
         }
     }
-    if neg {
-        i -= 1;
-        buf[i] = b'-';
+    if n < 0 {
+        put(b'-');
     }
-    &buf[i..]
+    buf.get(i..).unwrap_or_default()
 }

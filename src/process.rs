@@ -1,7 +1,7 @@
 //! Running a child process and collecting its output, and leaving this one.
 
 use crate::Errno;
-use crate::io::{Fd, retry};
+use crate::io::{self, Fd, retry};
 use crate::sys::{self, RawFd, Result, uapi};
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -24,27 +24,21 @@ fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
         if part.contains(&0) {
             return Err(Errno::EINVAL);
         }
-        buf.extend_from_slice(part);
+        io::extend(buf, part)?;
     }
-    buf.push(0);
-    Ok(())
+    io::extend(buf, b"\0")
 }
 
 /// Appends a pointer to each NUL-terminated string in `strings` that does not start
 /// with `skip` (when given), then null: the array `execve` takes, valid while
 /// `strings` is neither moved nor changed.
-fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) {
-    let mut start = 0;
-    for (i, &c) in strings.iter().enumerate() {
-        if c == 0 {
-            let s = &strings[start..];
-            if !skip.is_some_and(|p| s.starts_with(p)) {
-                out.push(s.as_ptr());
-            }
-            start = i + 1;
+fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) -> Result<()> {
+    for s in io::c_strings(strings) {
+        if !skip.is_some_and(|p| s.starts_with(p)) {
+            io::push(out, s.as_ptr())?;
         }
     }
-    out.push(core::ptr::null());
+    io::push(out, core::ptr::null())
 }
 
 /// The runtime's marker that it has set up its own stack; a child must not inherit
@@ -61,8 +55,12 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
         push_c_string(&mut out, &[cmd])?;
         return Ok(out);
     }
-    let path = crate::env::get(b"PATH")?.unwrap_or_else(|| b"/bin:/usr/bin".to_vec());
-    for dir in path.split(|&c| c == b':') {
+    let path = crate::env::get(b"PATH")?;
+    for dir in path
+        .as_deref()
+        .unwrap_or(b"/bin:/usr/bin")
+        .split(|&c| c == b':')
+    {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
         push_c_string(&mut out, &[dir, b"/", cmd])?;
     }
@@ -87,12 +85,12 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     for arg in args {
         push_c_string(&mut argv, &[arg])?;
     }
-    let envp = crate::env::c_entries();
+    let envp = crate::env::c_entries()?;
     // argv's pointers, null, envp's pointers, null.
     let mut pointers = Vec::new();
-    push_pointers(&mut pointers, &argv, None);
+    push_pointers(&mut pointers, &argv, None)?;
     let envp_at = pointers.len();
-    push_pointers(&mut pointers, &envp, Some(REMOVED_FROM_CHILD_ENV));
+    push_pointers(&mut pointers, &envp, Some(REMOVED_FROM_CHILD_ENV))?;
 
     let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
     let (out_r, out_w) = pipe()?;
@@ -112,7 +110,7 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     let mut child = Child {
         paths: &paths,
         argv: pointers.as_ptr(),
-        envp: pointers[envp_at..].as_ptr(),
+        envp: pointers.get(envp_at..).unwrap_or_default().as_ptr(),
         stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
         status: status_w.raw(),
         mask: uapi::kernel_sigset_t { sig: [0] },
@@ -253,8 +251,8 @@ unsafe fn exec_child(
     }
     let mut denied = false;
     let mut last = Errno::ENOENT;
-    // Each piece keeps its NUL (split_inclusive): execve's path is a C string.
-    for path in paths.split_inclusive(|&c| c == 0) {
+    // Each piece keeps its NUL: execve's path is a C string.
+    for path in io::c_strings(paths) {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
         match unsafe { sys::execve(path, argv, envp) } {
             Errno::EACCES => denied = true,
@@ -298,9 +296,6 @@ fn set_cloexec(fd: RawFd) {
     let _ = unsafe { sys::fcntl(fd, uapi::F_SETFD, uapi::FD_CLOEXEC as usize) };
 }
 
-const NAME_AT: usize = core::mem::offset_of!(sys::Dirent64, d_name);
-const RECLEN_AT: usize = core::mem::offset_of!(sys::Dirent64, d_reclen);
-
 /// Marks each descriptor from 3 up named in /proc/self/fd (the child's own table).
 /// Marking, not closing, leaves the listing unchanged while it is read.
 fn cloexec_listed() -> Result<()> {
@@ -324,20 +319,12 @@ fn cloexec_listed() -> Result<()> {
         }
         // SAFETY: the kernel initialised the first `n` bytes.
         let used = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
-        let mut rest = used;
-        while rest.len() > NAME_AT {
-            let reclen = usize::from(u16::from_ne_bytes([rest[RECLEN_AT], rest[RECLEN_AT + 1]]));
-            let (record, next) = rest.split_at(reclen.clamp(NAME_AT, rest.len()));
-            rest = next;
-            // The name up to its NUL, in decimal; "." and ".." are not numbers.
-            let fd =
-                record[NAME_AT..]
-                    .iter()
-                    .take_while(|&&c| c != 0)
-                    .try_fold(0 as RawFd, |n, &c| {
-                        let d = c.wrapping_sub(b'0');
-                        (d <= 9).then(|| n.checked_mul(10)?.checked_add(RawFd::from(d)))?
-                    });
+        for name in crate::fs::dirents(used) {
+            // The name in decimal; "." and ".." are not numbers.
+            let fd = name.iter().try_fold(0 as RawFd, |n, &c| {
+                let d = c.wrapping_sub(b'0');
+                (d <= 9).then(|| n.checked_mul(10)?.checked_add(RawFd::from(d)))?
+            });
             if let Some(fd) = fd.filter(|&fd| fd > 2 && fd != dir.raw()) {
                 set_cloexec(fd);
             }
@@ -352,7 +339,8 @@ fn exec_status(status_r: &Fd) -> Result<()> {
     let mut got = 0;
     while got < 4 {
         // SAFETY: reading into the rest of a live array.
-        let n = retry(|| unsafe { sys::read(status_r.raw(), code[got..].as_mut_ptr(), 4 - got) })?;
+        let rest = code.get_mut(got..).unwrap_or_default();
+        let n = retry(|| unsafe { sys::read(status_r.raw(), rest.as_mut_ptr(), rest.len()) })?;
         if n == 0 {
             break;
         }
@@ -378,19 +366,18 @@ fn collect(out_r: Fd, err_r: Fd) -> Result<(Vec<u8>, Vec<u8>)> {
             revents: 0,
         });
         retry(|| sys::ppoll(&mut fds, None))?;
-        for (i, p) in fds.iter().enumerate() {
+        let pipes = fds.iter().zip(&mut open).zip([&mut bufs.0, &mut bufs.1]);
+        for ((p, slot), buf) in pipes {
             if p.revents == 0 {
                 continue;
             }
-            let Some(fd) = &open[i] else { continue };
+            let Some(fd) = slot else { continue };
             // SAFETY: reading into a live stack buffer.
             let n = retry(|| unsafe { sys::read(fd.raw(), chunk.as_mut_ptr(), chunk.len()) })?;
             if n == 0 {
-                open[i] = None;
+                *slot = None;
             } else {
-                let buf = if i == 0 { &mut bufs.0 } else { &mut bufs.1 };
-                buf.try_reserve(n).map_err(|_| Errno::ENOMEM)?;
-                buf.extend_from_slice(&chunk[..n]);
+                io::extend(buf, chunk.get(..n).unwrap_or_default())?;
             }
         }
     }

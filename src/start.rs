@@ -34,9 +34,9 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
             p = p.add(1);
         }
         crate::env::set_auxv(p.add(1) as *const usize);
+        crate::env::capture(argc as i32, argv, envp);
 
-        // glibc's convention, which crate::env relies on: init functions get argc,
-        // argv and envp.
+        // glibc's convention: init functions get argc, argv and envp.
         let mut f = core::ptr::addr_of!(__init_array_start) as *const InitFn;
         let end = core::ptr::addr_of!(__init_array_end) as *const InitFn;
         while f < end {

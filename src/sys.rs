@@ -107,6 +107,19 @@ pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> Result<usize> {
 }
 
 /// # Safety
+/// Each entry of `iov` must be valid for reads of its length.
+pub unsafe fn writev(fd: RawFd, iov: &[uapi::iovec]) -> Result<usize> {
+    ret(unsafe {
+        arch::syscall3(
+            Sysno::writev as usize,
+            int(fd),
+            iov.as_ptr() as usize,
+            iov.len(),
+        )
+    })
+}
+
+/// # Safety
 /// As [`read`].
 pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Result<usize> {
     // SAFETY: forwarded from this function's own contract.

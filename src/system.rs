@@ -12,10 +12,13 @@ pub fn cpu_count() -> Result<usize> {
     loop {
         let mut mask: Vec<u8> = Vec::new();
         mask.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
-        mask.resize(len, 0);
-        // SAFETY: `mask` is `len` writable bytes.
+        // SAFETY: `mask` has room for `len` bytes; the kernel writes the first `n`.
         match unsafe { sys::sched_getaffinity(0, len, mask.as_mut_ptr()) } {
-            Ok(n) => return Ok(mask[..n].iter().map(|b| b.count_ones() as usize).sum()),
+            Ok(n) => {
+                // SAFETY: the kernel initialised the first `n` bytes.
+                unsafe { mask.set_len(n.min(len)) };
+                return Ok(mask.iter().map(|b| b.count_ones() as usize).sum());
+            }
             Err(Errno::EINVAL) if len < 1 << 20 => len *= 2,
             Err(e) => return Err(e),
         }
@@ -29,6 +32,5 @@ pub fn hostname() -> Result<Vec<u8>> {
     sys::uname(&mut uts)?;
     #[allow(clippy::unnecessary_cast)] // c_char is i8 on x86_64, u8 on aarch64 and riscv64
     let name = uts.nodename.map(|c| c as u8);
-    let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());
-    Ok(name[..len].to_vec())
+    crate::io::copy(name.split(|&c| c == 0).next().unwrap_or_default())
 }

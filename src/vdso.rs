@@ -255,7 +255,7 @@ impl Image<'_> {
         let Some(bytes) = self.0.get(at..) else {
             return false;
         };
-        bytes.len() > want.len() && bytes.starts_with(want) && bytes[want.len()] == 0
+        bytes.starts_with(want) && bytes.get(want.len()) == Some(&0)
     }
 }
 
@@ -295,9 +295,13 @@ fn kernel_copy(addr: usize, len: usize) -> Option<alloc::vec::Vec<u8>> {
     addr.checked_add(len)?;
     let [r, w] = sys::pipe2(uapi::O_CLOEXEC).ok()?;
     let (r, w) = (Fd::from_raw(r), Fd::from_raw(w));
-    let mut out = alloc::vec::Vec::new();
+    let mut out = alloc::vec::Vec::<u8>::new();
     out.try_reserve_exact(len).ok()?;
-    out.resize(len, 0);
+    // SAFETY: room for `len` bytes was reserved just above; they are zeroed first.
+    unsafe {
+        out.as_mut_ptr().write_bytes(0, len);
+        out.set_len(len);
+    }
     let mut done = 0;
     while done < len {
         // At most a page, within one page: well under the pipe's capacity, and a
@@ -319,7 +323,7 @@ fn kernel_copy(addr: usize, len: usize) -> Option<alloc::vec::Vec<u8>> {
         }
         let mut got = 0;
         while got < chunk {
-            let dst = &mut out[done + got..done + chunk];
+            let dst = out.get_mut(done + got..done + chunk)?;
             // SAFETY: reading into a live part of `out`.
             match retry(|| unsafe { sys::read(r.raw(), dst.as_mut_ptr(), dst.len()) }) {
                 Ok(n) if n > 0 => got += n,

@@ -19,7 +19,8 @@ macro_rules! table {
 
 fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
     table! {
-        openat => OPENAT, read => READ, write => WRITE, pread64 => PREAD64, close => CLOSE,
+        openat => OPENAT, read => READ, write => WRITE, writev => WRITEV, pread64 => PREAD64,
+        close => CLOSE,
         statx => STATX, getdents64 => GETDENTS64, mkdirat => MKDIRAT, unlinkat => UNLINKAT,
         renameat2 => RENAMEAT2, getcwd => GETCWD, uname => UNAME, getpid => GETPID,
         getuid => GETUID, sched_getaffinity => SCHED_GETAFFINITY, clone => CLONE,

@@ -23,7 +23,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use ffi_syscalls::exports::c::{syscall_file_modified_time, syscall_last_errno, syscall_write_all};
 use ffi_syscalls::exports::rt::*;
-use ffi_syscalls::io;
+use ffi_syscalls::io::{self, extend, push};
 use ffi_syscalls::value::abi::rt_tuple_get;
 use ffi_syscalls::value::{self, RuntimeValue as V, release};
 use linux_raw_sys::errno::{EDQUOT, EILSEQ, EINVAL, ENOENT, ENOEXEC, ENOTDIR};
@@ -48,10 +48,7 @@ pub unsafe extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *
     // Array rt_get_args makes of them lives until exit.
     // SAFETY: the entry passes the kernel's argc and argv.
     unsafe { rt_set_args(argc, argv) };
-    let args = rt_get_args();
-    let args: Vec<&[u8]> = (0..value::array_len(args).unwrap_or(0))
-        .map(|i| bytes(value::array_get(args, i)))
-        .collect();
+    let args = strings(rt_get_args());
     let code = match args.get(1..) {
         Some([cmd, rest @ ..]) => command(cmd, rest),
         _ => None,
@@ -86,7 +83,7 @@ fn println_or_fail(cmd: &[u8], b: &[u8]) -> i32 {
 
 /// "bootstrap: CMD: WHAT: ENAME" on stderr; returns 1.
 fn fail(cmd: &[u8], what: &[u8]) -> i32 {
-    let mut l = [b"bootstrap: ", cmd, b": ", what, b": "].concat();
+    let mut l = concat(&[b"bootstrap: ", cmd, b": ", what, b": "]);
     push_errno(&mut l);
     unsafe { rt_eprintln_str(l.as_ptr(), l.len() as u64) };
     1
@@ -109,15 +106,32 @@ fn push_errno(l: &mut Vec<u8>) {
         e if e == errno(EDQUOT) => b"EDQUOT",
         _ => b"",
     };
-    if name.is_empty() {
-        l.extend_from_slice(b"E?");
-        l.extend_from_slice(io::decimal(i64::from(e), &mut [0; 20]));
-    } else {
-        l.extend_from_slice(name);
+    let _ = match name {
+        b"" => extend(l, b"E?").and_then(|()| extend(l, io::decimal(i64::from(e), &mut [0; 20]))),
+        name => extend(l, name),
+    };
+}
+
+/// The pieces one after another (as far as memory allows: these are paths and
+/// messages, and without memory nothing else works either).
+fn concat(parts: &[&[u8]]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for p in parts {
+        let _ = extend(&mut v, p);
     }
+    v
 }
 
 // ---- values ---------------------------------------------------------------------
+
+/// The bytes of each String in an Array.
+fn strings<'a>(array: V) -> Vec<&'a [u8]> {
+    let mut out = Vec::new();
+    for i in 0..value::array_len(array).unwrap_or(0) {
+        let _ = push(&mut out, bytes(value::array_get(array, i)));
+    }
+    out
+}
 
 /// A String's bytes (empty for anything else). Each value is released only after
 /// the last use of its bytes.
@@ -211,7 +225,7 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
         15 => status(cmd, a, rt!(rt_dir_create(a, false))),
         16 if a == b"-p" => status(cmd, b, rt!(rt_dir_create(b, true))),
         17 => ls(a),
-        18 => run(a, &args[1..]),
+        18 => run(a, args.get(1..).unwrap_or_default()),
         19 => lock(a),
         _ => return None,
     })
@@ -267,12 +281,12 @@ fn mtime(file: &[u8]) -> i32 {
 
 /// `dir/name` (or `dir` and `name` alone when `sep` is empty).
 fn join(dir: &[u8], sep: &[u8], name: &[u8]) -> Vec<u8> {
-    [dir, sep, name].concat()
+    concat(&[dir, sep, name])
 }
 
 /// Like cp SRC DST, including DST being a directory (then DST/basename(SRC)).
 fn cp(src: &[u8], dst: &[u8]) -> i32 {
-    let mut target = dst.to_vec();
+    let mut target = join(dst, b"", b"");
     if rt!(rt_file_exists(&join(dst, b"/.", b""))) {
         let base = src
             .rsplit(|&c| c == b'/')
@@ -289,9 +303,7 @@ fn cp(src: &[u8], dst: &[u8]) -> i32 {
 
 /// The names of a `rt_dir_list` result, sorted bytewise (empty for NIL).
 fn sorted_names<'a>(listing: V) -> Vec<&'a [u8]> {
-    let mut names: Vec<&[u8]> = (0..value::array_len(listing).unwrap_or(0))
-        .map(|i| bytes(value::array_get(listing, i)))
-        .collect();
+    let mut names = strings(listing);
     heapsort(&mut names);
     names
 }
@@ -309,8 +321,7 @@ fn ls(dir: &[u8]) -> i32 {
     }
     let mut out = Vec::new();
     for n in sorted_names(v) {
-        out.extend_from_slice(n);
-        out.push(b'\n');
+        let _ = extend(&mut out, n).and_then(|()| extend(&mut out, b"\n"));
     }
     let code = if print(&out) {
         0
@@ -322,30 +333,38 @@ fn ls(dir: &[u8]) -> i32 {
 }
 
 /// In place, O(n log n), a few dozen instructions: enough for 10 000 names.
+/// Every access through `get`: no bounds-check panics.
 fn heapsort(v: &mut [&[u8]]) {
-    fn sift(v: &mut [&[u8]], mut root: usize, end: usize) {
+    fn exchange(v: &mut [&[u8]], i: usize, j: usize) {
+        if let (Some(&a), Some(&b)) = (v.get(i), v.get(j)) {
+            for (k, x) in [(i, b), (j, a)] {
+                if let Some(slot) = v.get_mut(k) {
+                    *slot = x;
+                }
+            }
+        }
+    }
+    fn sift(v: &mut [&[u8]], mut root: usize) {
         loop {
             let mut child = 2 * root + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && v[child] < v[child + 1] {
+            let Some(&left) = v.get(child) else { return };
+            if v.get(child + 1).is_some_and(|&right| left < right) {
                 child += 1;
             }
-            if v[root] >= v[child] {
+            if v.get(root) >= v.get(child) {
                 return;
             }
-            v.swap(root, child);
+            exchange(v, root, child);
             root = child;
         }
     }
     let n = v.len();
     for i in (0..n / 2).rev() {
-        sift(v, i, n);
+        sift(v, i);
     }
     for end in (1..n).rev() {
-        v.swap(0, end);
-        sift(v, 0, end);
+        exchange(v, 0, end);
+        sift(v.get_mut(..end).unwrap_or_default(), 0);
     }
 }
 
@@ -402,23 +421,23 @@ fn lock(f: &[u8]) -> i32 {
 /// Prints "NAME ok DETAIL" or "NAME FAILED DETAIL (errno ENAME)"; false if it failed.
 #[inline(never)]
 fn check(name: &[u8], ok: bool, detail: &[u8]) -> bool {
-    let mut l = [name, if ok { b" ok " } else { b" FAILED " }, detail].concat();
+    let mut l = concat(&[name, if ok { b" ok " } else { b" FAILED " }, detail]);
     if !ok {
-        l.extend_from_slice(b" (errno ");
+        let _ = extend(&mut l, b" (errno ");
         push_errno(&mut l);
-        l.push(b')');
+        let _ = extend(&mut l, b")");
     }
-    l.push(b'\n');
+    let _ = extend(&mut l, b"\n");
     print(&l) & ok
 }
 
 fn selftest() -> i32 {
     let mut all = true;
     let pid = rt_getpid();
-    let pid_text = io::decimal(pid, &mut [0; 20]).to_vec();
+    let pid_text = join(io::decimal(pid, &mut [0; 20]), b"", b"");
     let tmp = match rt!(rt_env_get(b"TMPDIR")) {
-        V::NIL => b"/tmp".to_vec(),
-        v => bytes(v).to_vec(),
+        V::NIL => join(b"/tmp", b"", b""),
+        v => join(bytes(v), b"", b""),
     };
     let dir = join(&tmp, b"/bootstrap-selftest-", &pid_text);
     let p = |name: &[u8]| join(&dir, b"/", name);
@@ -566,7 +585,7 @@ fn selftest() -> i32 {
     let removed = t(rt!(rt_file_delete(&file)))
         && !t(rt!(rt_file_delete(&file)))
         && t(rt!(rt_file_delete(&lockf)))
-        && [p(b"a/b/c"), p(b"a/b"), p(b"a"), copy, dir.clone()]
+        && [&p(b"a/b/c"), &p(b"a/b"), &p(b"a"), &copy, &dir]
             .iter()
             .all(|d| ffi_syscalls::fs::remove(d).is_ok());
     all &= check(

@@ -88,12 +88,18 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
     let mut out = Vec::new();
     out.try_reserve(bytes.len() + 8)
         .map_err(|_| Errno::ENOMEM)?;
-    for chunk in bytes.utf8_chunks() {
-        out.extend_from_slice(chunk.valid().as_bytes());
-        if !chunk.invalid().is_empty() {
-            out.extend_from_slice("\u{FFFD}".as_bytes());
-        }
+    // from_utf8's error marks the same invalid sequences utf8_chunks does, and the
+    // check above links it already.
+    let mut rest = bytes;
+    while let Err(e) = core::str::from_utf8(rest) {
+        let (valid, after) = rest.split_at_checked(e.valid_up_to()).unwrap_or_default();
+        io::extend(&mut out, valid)?;
+        io::extend(&mut out, "\u{FFFD}".as_bytes())?;
+        rest = after
+            .get(e.error_len().map_or(after.len(), usize::from)..)
+            .unwrap_or_default();
     }
+    io::extend(&mut out, rest)?;
     Ok(Cow::Owned(out))
 }
 
@@ -114,7 +120,7 @@ fn utf8_has_cr(bytes: &[u8]) -> Result<bool> {
         }
         plain += 8;
     }
-    let rest = &bytes[plain..];
+    let rest = bytes.get(plain..).unwrap_or_default();
     utf8(rest)?;
     Ok(rest.contains(&b'\r'))
 }
@@ -152,7 +158,9 @@ pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
             let mut kept = Vec::new();
             kept.try_reserve_exact(text.len())
                 .map_err(|_| Errno::ENOMEM)?;
-            kept.extend(text.iter().copied().filter(|&c| c != b'\r'));
+            for piece in text.split(|&c| c == b'\r') {
+                io::extend(&mut kept, piece)?;
+            }
             value::file_string(&kept)
         })
     }))
@@ -373,7 +381,7 @@ fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
     for i in 0..n {
         // SAFETY: an element of a live Array the runtime gave us.
         let s = unsafe { value::string_bytes(value::array_get(args, i)) };
-        out.push(lossy(s.ok_or(Errno::EINVAL)?)?);
+        io::push(&mut out, lossy(s.ok_or(Errno::EINVAL)?)?)?;
     }
     Ok(out)
 }
@@ -387,7 +395,10 @@ fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
     let run = |c: &[u8]| {
         let list = arg_list(args)?;
-        let argv: Vec<&[u8]> = list.iter().map(|a| &a[..]).collect();
+        let mut argv: Vec<&[u8]> = Vec::new();
+        for a in &list {
+            io::push(&mut argv, a)?;
+        }
         process::run(c, &argv)
     };
     // SAFETY: the module's contract.
@@ -441,20 +452,9 @@ unsafe fn print_to(fd: i32, ptr: *const u8, len: u64, newline: bool) {
             }
         },
     };
-    // A short line and its newline go out in one write (one syscall, not split by
-    // another writer); a long one in two.
-    let mut line = [0u8; 256];
-    let r = if newline && t.len() < line.len() {
-        line[..t.len()].copy_from_slice(t);
-        line[t.len()] = b'\n';
-        io::write_all(fd, &line[..=t.len()])
-    } else {
-        io::write_all(fd, t).and_then(|()| match newline {
-            true => io::write_all(fd, b"\n"),
-            false => Ok(()),
-        })
-    };
-    match r {
+    // The text and its newline go out in one writev (not split by another writer).
+    let nl: &[u8] = if newline { b"\n" } else { b"" };
+    match io::write_all2(fd, t, nl) {
         Err(Errno::EPIPE) => process::exit(0),
         r => {
             record(r);
@@ -514,8 +514,8 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
             }
             // SAFETY: a NUL-terminated string (the contract above).
             let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
-            if utf8(a).is_ok() && list.try_reserve(1).is_ok() {
-                list.push(a.to_vec());
+            if utf8(a).is_ok() {
+                let _ = io::copy(a).and_then(|a| io::push(&mut list, a));
             }
         }
     }

@@ -1,0 +1,38 @@
+//! Size probe: the runtime-build library, a program that links every `rt_*` export,
+//! with the value ABI from the stub in probe.rs (see probe.rs).
+#![no_std]
+#![no_main]
+include!("probe.rs");
+probe!(
+    rt_file_exists,
+    rt_file_read_text,
+    rt_file_write_text,
+    rt_file_append_text,
+    rt_file_remove,
+    rt_file_delete,
+    rt_file_size,
+    rt_file_modified_time,
+    rt_file_copy,
+    rt_dir_create,
+    rt_dir_list,
+    rt_file_lock,
+    rt_file_unlock,
+    rt_file_mmap_read_text,
+    rt_file_mmap_read_bytes,
+    rt_env_cwd,
+    rt_env_home,
+    rt_env_get,
+    rt_env_set,
+    rt_getpid,
+    rt_process_run,
+    rt_system_cpu_count,
+    rt_hostname,
+    rt_print_str,
+    rt_println_str,
+    rt_eprint_str,
+    rt_eprintln_str,
+    rt_exit,
+    rt_set_args,
+    rt_get_args,
+    rt_time_now_unix_micros,
+);

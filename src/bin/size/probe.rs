@@ -1,0 +1,84 @@
+// Shared by the size probes (examples/size/*.rs, built by `scripts/build-bootstrap
+// TARGET probes`): a program on the bootstrap runtime that links what it names and
+// nothing else, built as the runtime's bootstrap build links the crate (features
+// `bootstrap,syscall-ffi`, no `standalone-values`): the value ABI comes from the
+// stub below, as the runtime supplies its own.
+//
+// `probe!(f, g, ...)`: main reads the functions' addresses through a volatile load,
+// so each is linked whole, as a caller that passes run-time arguments gets it (a
+// direct call with constant arguments would let the optimiser specialise it).
+
+/// The runtime's value ABI, trivially: each function returns something the optimiser
+/// cannot see through, so no code path in the crate is pruned because of the stub.
+mod value_stub {
+    use core::hint::black_box as opaque;
+    use ffi_syscalls::value::RuntimeValue as V;
+
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_string_new(ptr: *const u8, len: u64) -> V {
+        V(opaque(ptr as u64 ^ len))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_string_len(s: V) -> i64 {
+        opaque(s.0 as i64)
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_string_data(s: V) -> *const u8 {
+        opaque(s.0 as *const u8)
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_array_new(capacity: u64) -> V {
+        V(opaque(capacity))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_byte_array_new(capacity: u64) -> V {
+        V(opaque(capacity))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_array_push(array: V, value: V) -> bool {
+        opaque(array.0 == value.0)
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_array_len(array: V) -> i64 {
+        opaque(array.0 as i64)
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_array_get(array: V, index: i64) -> V {
+        V(opaque(array.0 ^ index as u64))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_bytes_from_raw(ptr: i64, len: i64) -> V {
+        V(opaque((ptr ^ len) as u64))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_tuple_new(len: u64) -> V {
+        V(opaque(len))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_tuple_set(tuple: V, index: u64, value: V) -> bool {
+        opaque(tuple.0 ^ index == value.0)
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_tuple_get(tuple: V, index: u64) -> V {
+        V(opaque(tuple.0 ^ index))
+    }
+}
+
+macro_rules! probe {
+    ($($f:ident),+ $(,)?) => {
+        #[allow(unused_imports)]
+        use ffi_syscalls::exports::rt::*;
+
+        struct Keep(&'static [*const ()]);
+        // SAFETY: addresses of functions, never written.
+        unsafe impl Sync for Keep {}
+        static KEEP: Keep = Keep(&[$($f as *const ()),+]);
+
+        #[unsafe(no_mangle)]
+        pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
+            // SAFETY: a live static.
+            let keep = unsafe { core::ptr::read_volatile(&KEEP.0) };
+            keep.len() as i32
+        }
+    };
+}

@@ -1,0 +1,178 @@
+//! The size budgets (README, "Size"), for the architecture under test: the size
+//! probes (src/bin/size/, built as the runtime links the crate) and the bootstrap
+//! executables, built by scripts/build-bootstrap, stripped; and with their symbols, to
+//! check with `nm` that no single-function program links `core::fmt`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn triple() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "x86_64-unknown-linux-gnu",
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        "riscv64" => "riscv64gc-unknown-linux-gnu",
+        other => panic!("{other}"),
+    }
+}
+
+/// `scripts/build-bootstrap TARGET [probes]`: the output directory.
+fn build(what: &str, strip: bool) -> PathBuf {
+    let out = Command::new(root().join("scripts/build-bootstrap"))
+        .args([triple(), what])
+        .env("BOOTSTRAP_STRIP", strip.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = String::from_utf8(out.stdout).unwrap();
+    root().join(dir.lines().last().unwrap())
+}
+
+/// Each build once per test binary (the tests share them).
+fn bins() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build("bins", true))
+}
+
+fn probes() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build("probes", true))
+}
+
+fn probes_with_symbols() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build("probes", false))
+}
+
+fn rt_functions() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("rt-symbols.txt")).unwrap();
+    let names: Vec<String> = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(names.len(), 31);
+    names
+}
+
+fn stripped_size(dir: &Path, program: &str) -> u64 {
+    let size = std::fs::metadata(dir.join(program)).unwrap().len();
+    eprintln!("{program} ({}): {size} bytes stripped", triple());
+    size
+}
+
+#[test]
+fn hello_within_1_kib() {
+    assert!(stripped_size(probes(), "size_hello") <= 1024);
+}
+
+#[test]
+fn minimal_within_1_kib() {
+    assert!(stripped_size(bins(), "minimal") <= 1024);
+}
+
+/// NOT MET YET (README, "Size": 25 560 / 26 064 / 22 448 bytes on x86_64 / aarch64 /
+/// riscv64); `cargo test --test size -- --ignored` checks it.
+#[test]
+#[ignore = "budget not met yet: README, Size"]
+fn runtime_build_library_within_16_kib() {
+    assert!(stripped_size(probes(), "size_library") <= 16 * 1024);
+}
+
+/// NOT MET YET (README, "Size": 37 792 / 38 168 / 33 448 bytes); run with `--ignored`.
+#[test]
+#[ignore = "budget not met yet: README, Size"]
+fn complete_bootstrap_within_24_kib() {
+    assert!(stripped_size(bins(), "bootstrap") <= 24 * 1024);
+}
+
+/// Until the 16 KiB budget is met: no larger than now (26 KiB covers the three
+/// targets' figures), so what was won stays won.
+#[test]
+fn runtime_build_library_no_larger_than_now() {
+    assert!(stripped_size(probes(), "size_library") <= 26 * 1024);
+}
+
+/// Until the 24 KiB budget is met: no larger than now (38 KiB covers the three).
+#[test]
+fn complete_bootstrap_no_larger_than_now() {
+    assert!(stripped_size(bins(), "bootstrap") <= 38 * 1024);
+}
+
+/// Every function has its probe, and each probe links the function it names.
+#[test]
+fn one_probe_per_rt_function() {
+    for f in rt_functions() {
+        let path = probes_with_symbols().join(format!("size_{f}"));
+        assert!(
+            nm(&path).iter().any(|s| s == &f),
+            "{} does not define {f}",
+            path.display()
+        );
+    }
+}
+
+/// No program that calls one rt_* function (nor hello) links core::fmt: nothing
+/// reachable from an export can panic with a formatted message.
+#[test]
+fn no_single_function_program_links_core_fmt() {
+    let mut linking = Vec::new();
+    for f in rt_functions().iter().chain([&"hello".to_string()]) {
+        let fmt: Vec<String> = nm(&probes_with_symbols().join(format!("size_{f}")))
+            .into_iter()
+            .filter(|s| s.contains("core::fmt"))
+            .collect();
+        if !fmt.is_empty() {
+            linking.push(format!("{f}: {}", fmt.join(", ")));
+        }
+    }
+    assert!(
+        linking.is_empty(),
+        "core::fmt linked by:\n{}",
+        linking.join("\n")
+    );
+}
+
+/// hello is a working program: it prints "hello" and exits 0.
+#[test]
+fn hello_prints_hello() {
+    let exe = probes().join("size_hello");
+    let host = Command::new("uname").arg("-m").output().unwrap().stdout;
+    let mut c = if String::from_utf8_lossy(&host).trim() == std::env::consts::ARCH {
+        Command::new(&exe)
+    } else {
+        let mut c = Command::new(format!("qemu-{}", std::env::consts::ARCH));
+        c.arg(&exe);
+        c
+    };
+    let out = c.output().unwrap();
+    assert_eq!(out.stdout, b"hello\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// The symbols (demangled) a program defines.
+fn nm(path: &Path) -> Vec<String> {
+    let nm = if std::env::consts::ARCH == "x86_64" {
+        "nm".to_string()
+    } else {
+        format!("{}-linux-gnu-nm", std::env::consts::ARCH)
+    };
+    let out = Command::new(&nm)
+        .args(["--defined-only", "--demangle", "--format=just-symbols"])
+        .arg(path)
+        .output()
+        .expect(&nm);
+    assert!(out.status.success(), "{nm} {}", path.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
