@@ -434,7 +434,7 @@ fn contents(path: &[u8]) -> Result<Contents> {
 
 /// The whole file (through [`with_contents`]).
 pub fn mmap_read(path: &[u8]) -> Result<Vec<u8>> {
-    with_contents(path, |bytes| io::copy(bytes))
+    with_contents(path, io::copy)
 }
 
 /// As [`mmap_read`], and content that is not UTF-8 is `EILSEQ`.

@@ -338,8 +338,8 @@ fn exec_status(status_r: &Fd) -> Result<()> {
     let mut code = [0u8; 4];
     let mut got = 0;
     while got < 4 {
-        // SAFETY: reading into the rest of a live array.
         let rest = code.get_mut(got..).unwrap_or_default();
+        // SAFETY: reading into the rest of a live array.
         let n = retry(|| unsafe { sys::read(status_r.raw(), rest.as_mut_ptr(), rest.len()) })?;
         if n == 0 {
             break;

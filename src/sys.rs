@@ -109,6 +109,7 @@ pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> Result<usize> {
 /// # Safety
 /// Each entry of `iov` must be valid for reads of its length.
 pub unsafe fn writev(fd: RawFd, iov: &[uapi::iovec]) -> Result<usize> {
+    // SAFETY: the caller vouches for every entry; the array itself is a live slice.
     ret(unsafe {
         arch::syscall3(
             Sysno::writev as usize,
