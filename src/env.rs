@@ -24,15 +24,21 @@ static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 static ENV: SpinLock<Option<Vec<Vec<u8>>>> = SpinLock::new(None);
 
 #[cfg(not(feature = "bootstrap"))]
-type InitFn = extern "C" fn(i32, *const *const u8, *const *const u8);
+type InitFn = unsafe extern "C" fn(i32, *const *const u8, *const *const u8);
 
 #[cfg(not(feature = "bootstrap"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static CAPTURE: InitFn = capture;
 
-/// Records the start-up argc/argv/envp (the `.init_array` signature glibc uses).
-pub extern "C" fn capture(argc: i32, argv: *const *const u8, envp: *const *const u8) {
+/// Records the start-up argc/argv/envp (the `.init_array` signature glibc uses); they
+/// are read later, whenever the arguments or the environment are asked for.
+///
+/// # Safety
+/// `argv` holds `argc` NUL-terminated strings and a null, `envp` NUL-terminated
+/// strings up to a null (or either is null), and they live as long as the process: as
+/// the kernel lays them out on the initial stack.
+pub unsafe extern "C" fn capture(argc: i32, argv: *const *const u8, envp: *const *const u8) {
     ARGC.store(argc.max(0) as usize, Ordering::Relaxed);
     ARGV.store(argv.cast_mut(), Ordering::Relaxed);
     ENVP.store(envp.cast_mut(), Ordering::Relaxed);
@@ -55,7 +61,11 @@ pub fn auxv() -> *const usize {
 }
 
 /// The C strings of a null-terminated pointer array, copied (at most `limit`).
-fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<Vec<u8>>> {
+///
+/// # Safety
+/// `list` is null or a null-terminated array of NUL-terminated strings (as
+/// [`capture`] recorded them).
+unsafe fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     if list.is_null() {
         return Ok(out);
@@ -97,7 +107,8 @@ pub fn args() -> Vec<Vec<u8>> {
     if argv.is_null() {
         return proc_list(b"/proc/self/cmdline");
     }
-    copy_c_strings(argv, ARGC.load(Ordering::Relaxed)).unwrap_or_default()
+    // SAFETY: argv as `capture` recorded it (its contract).
+    unsafe { copy_c_strings(argv, ARGC.load(Ordering::Relaxed)) }.unwrap_or_default()
 }
 
 /// The argument list `rt_set_args` stored (the runtime's generated `main` hands its
@@ -131,7 +142,8 @@ fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> Result<T> {
         *env = Some(if envp.is_null() {
             proc_list(b"/proc/self/environ")
         } else {
-            copy_c_strings(envp, usize::MAX)?
+            // SAFETY: envp as `capture` recorded it (its contract).
+            unsafe { copy_c_strings(envp, usize::MAX) }?
         });
     }
     Ok(f(env.get_or_insert_default()))

@@ -298,6 +298,8 @@ fn no_safe_function_takes_a_raw_pointer() {
         "src/io.rs",
         "src/fs.rs",
         "src/sys.rs",
+        "src/env.rs",
+        "src/exports/rt.rs",
     ];
     let mut found = Vec::new();
     for f in files {
