@@ -176,8 +176,23 @@ pub unsafe extern "C" fn rt_file_write_text(
     content_len: u64,
 ) -> bool {
     // SAFETY: the module's contract.
+    unsafe { write_with(fs::write, path_ptr, len, content, content_len) }
+}
+
+/// `write` (`fs::write` or `fs::append`) of UTF-8 `content` to a path argument.
+///
+/// # Safety
+/// As the module's contract.
+unsafe fn write_with(
+    write: fn(&[u8], &[u8]) -> Result<()>,
+    path_ptr: *const u8,
+    len: u64,
+    content: *const u8,
+    content_len: u64,
+) -> bool {
+    // SAFETY: the caller's contract.
     ok(unsafe {
-        path(path_ptr, len).and_then(|p| fs::write(p, utf8(nonnull_text(content, content_len)?)?))
+        path(path_ptr, len).and_then(|p| write(p, utf8(nonnull_text(content, content_len)?)?))
     })
 }
 
@@ -190,9 +205,7 @@ pub unsafe extern "C" fn rt_file_append_text(
     content_len: u64,
 ) -> bool {
     // SAFETY: the module's contract.
-    ok(unsafe {
-        path(path_ptr, len).and_then(|p| fs::append(p, utf8(nonnull_text(content, content_len)?)?))
-    })
+    unsafe { write_with(fs::append, path_ptr, len, content, content_len) }
 }
 
 /// `std::fs::remove_file`: files and links, never directories.
