@@ -436,8 +436,3 @@ fn contents(path: &[u8]) -> Result<Contents> {
 pub fn mmap_read(path: &[u8]) -> Result<Vec<u8>> {
     with_contents(path, io::copy)
 }
-
-/// As [`mmap_read`], and content that is not UTF-8 is `EILSEQ`.
-pub fn mmap_read_text(path: &[u8]) -> Result<String> {
-    String::from_utf8(mmap_read(path)?).map_err(|_| Errno::EILSEQ)
-}

@@ -8,38 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn triple() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "x86_64-unknown-linux-gnu",
-        "aarch64" => "aarch64-unknown-linux-gnu",
-        "riscv64" => "riscv64gc-unknown-linux-gnu",
-        other => panic!("{other}"),
-    }
-}
-
-/// Builds once per test binary; `strip` false keeps the symbol table.
-fn build(strip: bool) -> PathBuf {
-    let out = Command::new(root().join("scripts/build-bootstrap"))
-        .arg(triple())
-        .env("BOOTSTRAP_STRIP", strip.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dir = String::from_utf8(out.stdout).unwrap();
-    root().join(dir.lines().last().unwrap())
-}
+mod common;
+use common::build_bootstrap;
 
 fn exe() -> &'static Path {
     static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| build(true).join("bootstrap"))
+    EXE.get_or_init(|| build_bootstrap(&[], true).join("bootstrap"))
 }
 
 /// How to start an executable of the architecture under test: directly on its own
@@ -127,7 +101,7 @@ fn static_without_interpreter_or_undefined_symbols() {
         eprintln!("{f:?}: {size} bytes");
     }
     // The symbol table of an unstripped build: nothing undefined, no libc.
-    let unstripped = build(false).join("bootstrap");
+    let unstripped = build_bootstrap(&[], false).join("bootstrap");
     let nm = if std::env::consts::ARCH == "x86_64" {
         "nm".to_string()
     } else {

@@ -7,49 +7,23 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn triple() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "x86_64-unknown-linux-gnu",
-        "aarch64" => "aarch64-unknown-linux-gnu",
-        "riscv64" => "riscv64gc-unknown-linux-gnu",
-        other => panic!("{other}"),
-    }
-}
-
-/// `scripts/build-bootstrap TARGET [probes]`: the output directory.
-fn build(what: &str, strip: bool) -> PathBuf {
-    let out = Command::new(root().join("scripts/build-bootstrap"))
-        .args([triple(), what])
-        .env("BOOTSTRAP_STRIP", strip.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dir = String::from_utf8(out.stdout).unwrap();
-    root().join(dir.lines().last().unwrap())
-}
+mod common;
+use common::{build_bootstrap, root, triple};
 
 /// Each build once per test binary (the tests share them).
 fn bins() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| build("bins", true))
+    DIR.get_or_init(|| build_bootstrap(&["bins"], true))
 }
 
 fn probes() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| build("probes", true))
+    DIR.get_or_init(|| build_bootstrap(&["probes"], true))
 }
 
 fn probes_with_symbols() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| build("probes", false))
+    DIR.get_or_init(|| build_bootstrap(&["probes"], false))
 }
 
 fn rt_functions() -> Vec<String> {

@@ -128,3 +128,36 @@ pub fn rust_files(dirs: &[&str]) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The crate's root directory.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The target triple of the architecture under test.
+pub fn triple() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "x86_64-unknown-linux-gnu",
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        "riscv64" => "riscv64gc-unknown-linux-gnu",
+        other => panic!("{other}"),
+    }
+}
+
+/// `scripts/build-bootstrap TRIPLE [ARGS]` for the architecture under test: the
+/// output directory. `strip` false keeps the symbol table.
+pub fn build_bootstrap(args: &[&str], strip: bool) -> PathBuf {
+    let out = std::process::Command::new(root().join("scripts/build-bootstrap"))
+        .arg(triple())
+        .args(args)
+        .env("BOOTSTRAP_STRIP", strip.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = String::from_utf8(out.stdout).unwrap();
+    root().join(dir.lines().last().unwrap())
+}
