@@ -55,6 +55,11 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
         push_c_string(&mut out, &[cmd])?;
         return Ok(out);
     }
+    // As glibc's execvp: a name no directory entry can have is refused before the
+    // search, so the answer does not depend on each directory's file system.
+    if cmd.len() > uapi::NAME_MAX as usize {
+        return Err(Errno::ENAMETOOLONG);
+    }
     let path = crate::env::get(b"PATH")?;
     for dir in path
         .as_deref()
