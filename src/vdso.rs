@@ -47,15 +47,19 @@ pub fn use_vdso(enabled: bool) {
 }
 
 fn resolve() -> Option<usize> {
-    // SAFETY: the auxv's AT_SYSINFO_EHDR is the kernel's vDSO image.
-    unsafe {
-        find_symbol(
-            sysinfo_ehdr()?,
-            arch::VDSO_CLOCK_GETTIME.0,
-            arch::VDSO_CLOCK_GETTIME.1,
-            Hash::Any,
-        )
-    }
+    let base = sysinfo_ehdr()?;
+    // A bootstrap build's auxv is the one the kernel (or qemu-user) laid out for this
+    // program, so its vDSO is mapped and readable and is read in place; any other
+    // auxv goes through the checked copy of [`find_symbol`].
+    #[cfg(feature = "bootstrap")]
+    // SAFETY: `load_image` reads from the header to the end of the first PT_LOAD
+    // segment at most, all of which the kernel mapped readable.
+    let image =
+        load_image(|len| Some(unsafe { core::slice::from_raw_parts(base as *const u8, len) }))?;
+    #[cfg(not(feature = "bootstrap"))]
+    let image = load_image(|len| kernel_copy(base, len))?;
+    let (name, version) = arch::VDSO_CLOCK_GETTIME;
+    base.checked_add(find_symbol_in(&image, name, version, Hash::Any)?)
 }
 
 /// Which symbol table index [`find_symbol`] may use (tests pin one down).
@@ -81,7 +85,7 @@ pub enum Hash {
 /// auxv names, not device memory. A function at the address returned is what the
 /// image says it is; calling it is the caller's responsibility.
 pub unsafe fn find_symbol(base: usize, name: &[u8], version: &[u8], hash: Hash) -> Option<usize> {
-    let image = copy_image(base)?;
+    let image = load_image(|len| kernel_copy(base, len))?;
     let offset = find_symbol_in(&image, name, version, hash)?;
     base.checked_add(offset)
 }
@@ -262,11 +266,11 @@ impl Image<'_> {
 /// The largest image [`find_symbol`] copies (a vDSO is two or three pages).
 const MAX_IMAGE: usize = 1 << 20;
 
-/// A copy of the ELF image at `base`, made by the kernel: the header, then the
-/// program headers, then everything up to the end of the first PT_LOAD segment
+/// The ELF image through `read` (its first `len` bytes, or None): the header, then
+/// the program headers, then everything up to the end of the first PT_LOAD segment
 /// (or the program headers, if later). None for anything unreadable or odd.
-fn copy_image(base: usize) -> Option<alloc::vec::Vec<u8>> {
-    let header = kernel_copy(base, size_of::<Elf_Ehdr>())?;
+fn load_image<B: core::ops::Deref<Target = [u8]>>(read: impl Fn(usize) -> Option<B>) -> Option<B> {
+    let header = read(size_of::<Elf_Ehdr>())?;
     let phoff = program_headers(&Image(&header))?;
     let phnum = usize::from(Image(&header).read::<Elf_Ehdr>(0)?.e_phnum);
     let ph_end = phnum
@@ -275,7 +279,7 @@ fn copy_image(base: usize) -> Option<alloc::vec::Vec<u8>> {
     if ph_end > MAX_IMAGE {
         return None;
     }
-    let with_phdrs = kernel_copy(base, ph_end.max(size_of::<Elf_Ehdr>()))?;
+    let with_phdrs = read(ph_end.max(size_of::<Elf_Ehdr>()))?;
     let img = Image(&with_phdrs);
     let load = (0..phnum)
         .filter_map(|i| img.read::<Elf_Phdr>(phoff + i * size_of::<Elf_Phdr>()))
@@ -284,7 +288,7 @@ fn copy_image(base: usize) -> Option<alloc::vec::Vec<u8>> {
     if end > MAX_IMAGE {
         return None;
     }
-    kernel_copy(base, end)
+    read(end)
 }
 
 /// `len` bytes from `addr`, copied by the kernel through a pipe one page at a
