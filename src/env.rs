@@ -10,7 +10,7 @@
 
 use crate::Errno;
 use crate::io::{self, retry};
-use crate::sync::SpinLock;
+use crate::sync::{Guard, SpinLock};
 use crate::sys::{self, Result};
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
@@ -20,8 +20,18 @@ static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
-/// The environment as `NAME=VALUE` entries; `None` until first used.
-static ENV: SpinLock<Option<Vec<Vec<u8>>>> = SpinLock::new(None);
+/// The environment: NUL-terminated `NAME=VALUE` entries packed one after another in
+/// one buffer (what `execve` takes, and one allocation, not one per entry).
+struct Env {
+    /// Whether `entries` holds the start-up environment yet (it is copied on first use).
+    copied: bool,
+    entries: Vec<u8>,
+}
+
+static ENV: SpinLock<Env> = SpinLock::new(Env {
+    copied: false,
+    entries: Vec::new(),
+});
 
 #[cfg(not(feature = "bootstrap"))]
 type InitFn = unsafe extern "C" fn(i32, *const *const u8, *const *const u8);
@@ -60,12 +70,19 @@ pub fn auxv() -> *const usize {
     AUXV.load(Ordering::Relaxed)
 }
 
-/// The C strings of a null-terminated pointer array, copied (at most `limit`).
+/// The strings packed in `buf` (NUL-terminated, one after another, as the
+/// environment and argument lists here are kept), each without its NUL.
+pub fn unpacked(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
+    io::c_strings(buf).map(|s| s.split_last().map_or(s, |(_, text)| text))
+}
+
+/// The C strings of a null-terminated pointer array (at most `limit`), copied and
+/// packed into one buffer, each with its NUL.
 ///
 /// # Safety
 /// `list` is null or a null-terminated array of NUL-terminated strings (as
 /// [`capture`] recorded them).
-unsafe fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<Vec<u8>>> {
+unsafe fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     if list.is_null() {
         return Ok(out);
@@ -78,31 +95,28 @@ unsafe fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<Vec
             break;
         }
         // SAFETY: a non-null entry of such an array is a NUL-terminated string.
-        let s = unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes();
-        io::push(&mut out, io::copy(s)?)?;
+        let s = unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes_with_nul();
+        io::extend(&mut out, s)?;
     }
     Ok(out)
 }
 
-/// A NUL-separated /proc file as its pieces (never needed in a bootstrap build:
-/// its entry always records argv and envp).
+/// A /proc file of NUL-terminated strings, packed as they are (never needed in a
+/// bootstrap build: its entry always records argv and envp).
 #[cfg(feature = "bootstrap")]
-fn proc_list(_path: &[u8]) -> Vec<Vec<u8>> {
+fn proc_list(_path: &[u8]) -> Vec<u8> {
     Vec::new()
 }
 
-/// A NUL-separated /proc file as its pieces.
+/// A /proc file of NUL-terminated strings, packed as they are.
 #[cfg(not(feature = "bootstrap"))]
-fn proc_list(path: &[u8]) -> Vec<Vec<u8>> {
-    let data = crate::fs::read(path).unwrap_or_default();
-    data.split(|&c| c == 0)
-        .filter(|s| !s.is_empty())
-        .map(<[u8]>::to_vec)
-        .collect()
+fn proc_list(path: &[u8]) -> Vec<u8> {
+    crate::fs::read(path).unwrap_or_default()
 }
 
-/// The program's arguments, `argv[0]` first (none when memory runs out).
-pub fn args() -> Vec<Vec<u8>> {
+/// The program's arguments, `argv[0]` first, packed (see [`unpacked`]); none when
+/// memory runs out.
+pub fn args() -> Vec<u8> {
     let argv = ARGV.load(Ordering::Relaxed);
     if argv.is_null() {
         return proc_list(b"/proc/self/cmdline");
@@ -112,18 +126,18 @@ pub fn args() -> Vec<Vec<u8>> {
 }
 
 /// The argument list `rt_set_args` stored (the runtime's generated `main` hands its
-/// argv over); empty until then.
-static SET_ARGS: SpinLock<Vec<Vec<u8>>> = SpinLock::new(Vec::new());
+/// argv over), packed; empty until then.
+static SET_ARGS: SpinLock<Vec<u8>> = SpinLock::new(Vec::new());
 
-/// Replaces the stored argument list.
-pub fn set_args(list: Vec<Vec<u8>>) {
+/// Replaces the stored argument list (packed, see [`unpacked`]).
+pub fn set_args(list: Vec<u8>) {
     let old = core::mem::replace(&mut *SET_ARGS.lock(), list);
     drop(old);
 }
 
 /// Calls `f` with the stored argument list, or with the process's own arguments when
-/// nothing (or an empty list) was stored.
-pub fn with_args<R>(f: impl FnOnce(&[Vec<u8>]) -> R) -> R {
+/// nothing (or an empty list) was stored, packed (see [`unpacked`]).
+pub fn with_args<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     let stored = SET_ARGS.lock();
     if stored.is_empty() {
         drop(stored);
@@ -133,87 +147,106 @@ pub fn with_args<R>(f: impl FnOnce(&[Vec<u8>]) -> R) -> R {
     }
 }
 
-/// Calls `f` with the environment, copied from the start-up one on first use
-/// (`ENOMEM` when that copy fails; it is tried again next time).
-fn with_env<T>(f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> Result<T> {
+/// The environment, locked, copied from the start-up one on first use (`ENOMEM`
+/// when that copy fails; it is tried again next time).
+fn locked_env() -> Result<Guard<'static, Env>> {
     let mut env = ENV.lock();
-    if env.is_none() {
+    if !env.copied {
         let envp = ENVP.load(Ordering::Relaxed);
-        *env = Some(if envp.is_null() {
+        env.entries = if envp.is_null() {
             proc_list(b"/proc/self/environ")
         } else {
             // SAFETY: envp as `capture` recorded it (its contract).
             unsafe { copy_c_strings(envp, usize::MAX) }?
-        });
+        };
+        env.copied = true;
     }
-    Ok(f(env.get_or_insert_default()))
+    Ok(env)
 }
 
 /// A name `setenv` would accept: non-empty, no `=`, no NUL.
 fn check_name(name: &[u8]) -> Result<()> {
-    if name.is_empty() || name.contains(&b'=') || name.contains(&0) {
+    if name.is_empty() || io::has(name, b'=') || io::has(name, 0) {
         Err(Errno::EINVAL)
     } else {
         Ok(())
     }
 }
 
-fn entry_value<'a>(entry: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let (n, rest) = entry.split_at_checked(name.len())?;
-    match rest.split_first() {
-        Some((b'=', value)) if n == name => Some(value),
-        _ => None,
+/// Where `name`'s entry lies in the packed environment: the offsets of its value and
+/// of its end (past its NUL).
+fn entry(env: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let mut start = 0;
+    for e in io::c_strings(env) {
+        let end = start + e.len();
+        if e.starts_with(name) && e.get(name.len()) == Some(&b'=') {
+            return Some((start + name.len() + 1, end));
+        }
+        start = end;
+    }
+    None
+}
+
+/// Takes `start..end` out of `buf`, closing the gap.
+fn cut(buf: &mut Vec<u8>, start: usize, end: usize) {
+    let len = buf.len();
+    if start <= end && end <= len {
+        // SAFETY: both ranges lie inside the buffer; `copy` allows overlap.
+        unsafe {
+            let p = buf.as_mut_ptr();
+            core::ptr::copy(p.add(end), p.add(start), len - end);
+            buf.set_len(len - (end - start));
+        }
     }
 }
 
 /// The value of `name`, `None` when unset; an invalid name is `EINVAL`.
 pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
     check_name(name)?;
-    with_env(|env| env.iter().find_map(|e| entry_value(e, name)).map(io::copy))?.transpose()
+    let env = &locked_env()?.entries;
+    entry(env, name)
+        .map(|(value, end)| io::copy(env.get(value..end - 1).unwrap_or_default()))
+        .transpose()
 }
 
 /// Sets `name` for later [`get`]s and for children of `process::run`. A name that
-/// is empty or holds `=` or NUL, or a value holding NUL, is `EINVAL`.
+/// is empty or holds `=` or NUL, or a value holding NUL, is `EINVAL`; when memory
+/// runs out (`ENOMEM`) the old value stays.
 pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
     check_name(name)?;
-    if value.contains(&0) {
+    if io::has(value, 0) {
         return Err(Errno::EINVAL);
     }
-    let mut entry = Vec::new();
-    entry
-        .try_reserve_exact(name.len() + 1 + value.len())
+    let env = &mut locked_env()?.entries;
+    env.try_reserve(name.len() + value.len() + 2)
         .map_err(|_| Errno::ENOMEM)?;
-    for part in [name, b"=", value] {
-        io::extend(&mut entry, part)?;
+    remove_from(env, name);
+    // The room is reserved: these cannot fail.
+    for part in [name, b"=", value, b"\0"] {
+        io::extend(env, part)?;
     }
-    with_env(
-        |env| match env.iter_mut().find(|e| entry_value(e, name).is_some()) {
-            Some(old) => {
-                *old = entry;
-                Ok(())
-            }
-            None => io::push(env, entry),
-        },
-    )?
+    Ok(())
+}
+
+/// Takes `name`'s entries, if any, out of the packed environment.
+fn remove_from(env: &mut Vec<u8>, name: &[u8]) {
+    // The start-up environment may hold a name twice: every entry goes.
+    while let Some((value, end)) = entry(env, name) {
+        cut(env, value - name.len() - 1, end);
+    }
 }
 
 /// Removes `name`; removing an unset name is fine, an invalid one is `EINVAL`.
 pub fn remove(name: &[u8]) -> Result<()> {
     check_name(name)?;
-    with_env(|env| env.retain(|e| entry_value(e, name).is_none()))
+    remove_from(&mut locked_env()?.entries, name);
+    Ok(())
 }
 
 /// The whole environment as NUL-terminated `NAME=VALUE` strings in one buffer (for
 /// `execve`; no entry holds a NUL: `set` refuses one, the start-up ones are C strings).
 pub(crate) fn c_entries() -> Result<Vec<u8>> {
-    with_env(|env| {
-        let mut out = Vec::new();
-        for e in env.iter() {
-            io::extend(&mut out, e)?;
-            io::extend(&mut out, b"\0")?;
-        }
-        Ok(out)
-    })?
+    io::copy(&locked_env()?.entries)
 }
 
 /// `std::env::current_dir`: the kernel's answer, so a deleted directory is `ENOENT`.

@@ -296,9 +296,11 @@ pub(crate) fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// Descriptors handed out by [`lock`], so [`unlock`] closes only what it gave out.
-/// A fixed table keeps this allocation-free; 64 locks held at once is the limit.
-static LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
+/// Descriptors handed out by [`lock`], so [`unlock`] closes only what it gave out,
+/// each stored plus one: 0 is a free slot, so the table is zero-initialised (.bss,
+/// no bytes in the file). A fixed table keeps this allocation-free; 64 locks held at
+/// once is the limit.
+static LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(0) }; 64];
 
 /// How often [`lock`] tries again while another open file holds the lock.
 const LOCK_RETRY_NS: i64 = 50_000_000;
@@ -336,7 +338,7 @@ fn lock_with(path: &[u8], take: impl FnOnce(i32) -> Result<()>) -> Result<i32> {
     let fd = Fd::open(path, uapi::O_RDWR | uapi::O_CREAT, 0o644)?;
     take(fd.raw())?;
     let slot = LOCKS.iter().find(|s| {
-        s.compare_exchange(-1, fd.raw(), Ordering::AcqRel, Ordering::Relaxed)
+        s.compare_exchange(0, fd.raw() + 1, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
     });
     match slot {
@@ -347,11 +349,12 @@ fn lock_with(path: &[u8], take: impl FnOnce(i32) -> Result<()>) -> Result<i32> {
 
 /// Releases a handle from [`lock`]; any other number is `EBADF`.
 pub fn unlock(handle: i32) -> Result<()> {
-    if handle < 0 {
-        return Err(Errno::EBADF);
-    }
+    let stored = match handle.checked_add(1) {
+        Some(n) if n > 0 => n,
+        _ => return Err(Errno::EBADF),
+    };
     let slot = LOCKS.iter().find(|s| {
-        s.compare_exchange(handle, -1, Ordering::AcqRel, Ordering::Relaxed)
+        s.compare_exchange(stored, 0, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
     });
     if slot.is_none() {

@@ -141,6 +141,12 @@ fn iovec(s: &[u8]) -> uapi::iovec {
     }
 }
 
+/// Whether `bytes` holds `byte`: a plain loop, where `slice::contains` brings core's
+/// word-at-a-time memchr (half a kilobyte) into every program.
+pub fn has(bytes: &[u8], byte: u8) -> bool {
+    bytes.iter().any(|&c| c == byte)
+}
+
 /// Appends `data` to `v`; `ENOMEM` when it cannot grow. Unlike `extend_from_slice`
 /// (and [`push`] unlike `Vec::push`) it cannot panic, so it brings neither the
 /// allocation-failure handler nor core::fmt into a program: the crate grows its
@@ -176,7 +182,7 @@ pub fn push<T>(v: &mut Vec<T>, x: T) -> Result<()> {
 /// The NUL-terminated strings packed one after another in `buf`, each with its NUL
 /// (bytes after the last NUL are no string). `split_inclusive` without its
 /// bounds-check panic.
-pub fn c_strings(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub fn c_strings(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
     let mut rest = buf;
     core::iter::from_fn(move || {
         let end = rest.iter().position(|&c| c == 0)?;

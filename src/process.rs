@@ -21,7 +21,7 @@ pub struct Output {
 /// Appends `parts` as one NUL-terminated string; a NUL inside is `EINVAL`.
 fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
     for part in parts {
-        if part.contains(&0) {
+        if io::has(part, 0) {
             return Err(Errno::EINVAL);
         }
         io::extend(buf, part)?;
@@ -51,7 +51,7 @@ const REMOVED_FROM_CHILD_ENV: &[u8] = b"_SIMPLE_STACK_SET=";
 /// default).
 fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    if cmd.contains(&b'/') {
+    if io::has(cmd, b'/') {
         push_c_string(&mut out, &[cmd])?;
         return Ok(out);
     }

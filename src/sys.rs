@@ -18,7 +18,6 @@
 
 use crate::Errno;
 use crate::arch;
-use core::ffi::CStr;
 pub use linux_raw_sys::general as uapi;
 use linux_raw_sys::general::{
     __kernel_timespec, kernel_sigaction, kernel_sigset_t, linux_dirent64, pollfd, statx,
@@ -48,9 +47,10 @@ fn ret_unit(raw: usize) -> Result<()> {
 /// NUL is added, where needed, by `io::c_path`).
 #[inline]
 fn path_ptr(path: &[u8]) -> Result<usize> {
-    match CStr::from_bytes_with_nul(path) {
-        Ok(c) => Ok(c.as_ptr() as usize),
-        Err(_) => Err(Errno::EINVAL),
+    // A plain scan: `CStr::from_bytes_with_nul` brings core's memchr along.
+    match path.iter().position(|&c| c == 0) {
+        Some(nul) if nul + 1 == path.len() => Ok(path.as_ptr() as usize),
+        _ => Err(Errno::EINVAL),
     }
 }
 

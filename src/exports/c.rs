@@ -396,16 +396,16 @@ pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usi
 pub unsafe extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
     // SAFETY: the caller's contract for `count`.
     let count = unsafe { count.as_mut() };
-    record(pack_strings(env::args().iter().map(Vec::as_slice), count)).unwrap_or(ptr::null_mut())
+    record(pack_strings(env::unpacked(&env::args()), count)).unwrap_or(ptr::null_mut())
 }
 
 /// `items` as a NULL-terminated array of strings followed by the strings themselves,
 /// in one caller-owned buffer; the count goes to `*count` when given.
 fn pack_strings<'a>(
-    items: impl ExactSizeIterator<Item = &'a [u8]> + Clone,
+    items: impl Iterator<Item = &'a [u8]> + Clone,
     count: Option<&mut usize>,
 ) -> Result<*mut *mut c_char> {
-    let len = items.len();
+    let len = items.clone().count();
     let table = (len + 1) * size_of::<*mut c_char>();
     let strings: usize = items.clone().map(|n| n.len() + 1).sum();
     let base = buffer(table + strings)?;

@@ -122,7 +122,7 @@ fn utf8_has_cr(bytes: &[u8]) -> Result<bool> {
     }
     let rest = bytes.get(plain..).unwrap_or_default();
     utf8(rest)?;
-    Ok(rest.contains(&b'\r'))
+    Ok(io::has(rest, b'\r'))
 }
 
 fn ok(r: Result<()>) -> bool {
@@ -528,7 +528,7 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
             // SAFETY: a NUL-terminated string (the contract above).
             let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
             if utf8(a).is_ok() {
-                let _ = io::copy(a).and_then(|a| io::push(&mut list, a));
+                let _ = io::extend(&mut list, a).and_then(|()| io::extend(&mut list, b"\0"));
             }
         }
     }
@@ -541,11 +541,11 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
 pub extern "C" fn rt_get_args() -> V {
     value_or_nil(env::with_args(|args| {
         // SAFETY: the ABI takes any capacity and gives NIL when it cannot allocate.
-        let array = unsafe { value::abi::rt_array_new(args.len() as u64) };
+        let array = unsafe { value::abi::rt_array_new(env::unpacked(args).count() as u64) };
         if array == V::NIL {
             return Err(Errno::ENOMEM);
         }
-        for a in args {
+        for a in env::unpacked(args) {
             let pushed = lossy(a).and_then(|s| value::push_string(array, &s));
             if let Err(e) = pushed {
                 value::release(array);
