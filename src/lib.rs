@@ -42,6 +42,7 @@ pub mod io;
 pub mod process;
 pub mod system;
 pub mod time;
+pub mod utf8;
 pub mod vdso;
 
 pub mod value;

@@ -21,7 +21,7 @@ use super::{record, slice_arg};
 use crate::Errno;
 use crate::sys::Result;
 use crate::value::{self, RuntimeValue as V};
-use crate::{env, fs, io, process, system, time};
+use crate::{env, fs, io, process, system, time, utf8};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
@@ -75,28 +75,29 @@ unsafe fn path_or_tagged<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
 }
 
 fn utf8(bytes: &[u8]) -> Result<&[u8]> {
-    core::str::from_utf8(bytes)
-        .map(str::as_bytes)
-        .map_err(|_| Errno::EILSEQ)
+    match utf8::is_valid(bytes) {
+        true => Ok(bytes),
+        false => Err(Errno::EILSEQ),
+    }
 }
 
 /// `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (`from_utf8_lossy`).
 fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
-    if core::str::from_utf8(bytes).is_ok() {
+    if utf8::is_valid(bytes) {
         return Ok(Cow::Borrowed(bytes));
     }
     let mut out = Vec::new();
     out.try_reserve(bytes.len() + 8)
         .map_err(|_| Errno::ENOMEM)?;
-    // from_utf8's error marks the same invalid sequences utf8_chunks does, and the
-    // check above links it already.
+    // Each invalid sequence (as utf8::check delimits it, the same as utf8_chunks)
+    // becomes one U+FFFD.
     let mut rest = bytes;
-    while let Err(e) = core::str::from_utf8(rest) {
-        let (valid, after) = rest.split_at_checked(e.valid_up_to()).unwrap_or_default();
-        io::extend(&mut out, valid)?;
+    while let Err((valid, error_len)) = utf8::check(rest) {
+        let (good, after) = rest.split_at_checked(valid).unwrap_or_default();
+        io::extend(&mut out, good)?;
         io::extend(&mut out, "\u{FFFD}".as_bytes())?;
         rest = after
-            .get(e.error_len().map_or(after.len(), usize::from)..)
+            .get(error_len.unwrap_or(after.len())..)
             .unwrap_or_default();
     }
     io::extend(&mut out, rest)?;
