@@ -76,22 +76,27 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
 /// from /dev/null, stdout and stderr captured in full, the environment of
 /// [`crate::env`] without `_SIMPLE_STACK_SET`. The child inherits only fds 0, 1 and
 /// 2, runs in a process group of its own (`setpgid(0, 0)`, std's `process_group(0)`)
-/// and starts with SIGPIPE at its default, as std's children do. Failure to start
-/// the child is the errno of the failed `execve` (for a PATH search, execvp's
-/// choice: EACCES if a candidate was not executable, else the last failure); the
-/// child is reaped before returning, always.
+/// and starts with SIGPIPE at its default, as std's children do. An executable the
+/// kernel refuses as no program (ENOEXEC: a script without `#!`) runs through
+/// `/bin/sh` as with glibc's `execvp` (and so the runtime's `Command` with
+/// `pre_exec`): `/bin/sh PATH ARGS...`, `$0` the path. Failure to start the child
+/// is the errno of the failed `execve` (for a PATH search, execvp's choice: EACCES
+/// if a candidate was not executable, else the last failure); the child is reaped
+/// before returning, always.
 pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     if cmd.is_empty() {
         return Err(Errno::ENOENT);
     }
     let paths = candidates(cmd)?;
+    // "/bin/sh" first: slot 0 of the pointers, for `exec_shell`; argv follows.
     let mut argv = Vec::new();
+    io::extend(&mut argv, SHELL)?;
     push_c_string(&mut argv, &[cmd])?;
     for arg in args {
         push_c_string(&mut argv, &[arg])?;
     }
     let envp = crate::env::c_entries()?;
-    // argv's pointers, null, envp's pointers, null.
+    // "/bin/sh", argv's pointers, null, envp's pointers, null.
     let mut pointers = Vec::new();
     push_pointers(&mut pointers, &argv, None)?;
     let envp_at = pointers.len();
@@ -112,10 +117,13 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
         .map_err(|_| Errno::ENOMEM)?;
     let top = (stack.as_mut_ptr() as usize + CHILD_STACK) & !15;
     let all = uapi::kernel_sigset_t { sig: [!0] };
+    // The child writes argv[0]'s slot: a pointer made without a reference to the
+    // elements, and the only one used from here on.
+    let slots = pointers.as_mut_ptr();
     let mut child = Child {
         paths: &paths,
-        argv: pointers.as_ptr(),
-        envp: pointers.get(envp_at..).unwrap_or_default().as_ptr(),
+        slots,
+        envp: slots.wrapping_add(envp_at),
         stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
         status: status_w.raw(),
         mask: uapi::kernel_sigset_t { sig: [0] },
@@ -169,7 +177,8 @@ const CHILD_STACK: usize = 64 * 1024;
 struct Child<'a> {
     /// NUL-terminated candidate paths, one after another.
     paths: &'a [u8],
-    argv: *const *const u8,
+    /// "/bin/sh", then argv (null-terminated), in the parent's memory.
+    slots: *mut *const u8,
     envp: *const *const u8,
     stdio: [RawFd; 3],
     status: RawFd,
@@ -220,8 +229,9 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     }
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&c.mask), None);
     let errno = match sys::setpgid(0, 0) {
-        // SAFETY: the parent built both arrays from NUL-terminated strings.
-        Ok(()) => unsafe { exec_child(c.paths, c.argv, c.envp, c.stdio, c.fd_fallback) },
+        // SAFETY: the parent built both arrays from NUL-terminated strings, with
+        // "/bin/sh" before argv.
+        Ok(()) => unsafe { exec_child(c.paths, c.slots, c.envp, c.stdio, c.fd_fallback) },
         Err(e) => e,
     };
     let code = errno.into_raw().to_ne_bytes();
@@ -231,15 +241,18 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 }
 
 /// The child's side: stdio in place, everything else close-on-exec, then each
-/// candidate in turn. Returns only if every `execve` failed, with execvp's choice
-/// of errno: EACCES if any candidate was found but not executable, else the last
-/// failure (the only one for a command holding a `/`: ENOTDIR, ENAMETOOLONG...).
+/// candidate in turn, one the kernel refuses as no executable (ENOEXEC: no `#!`)
+/// through /bin/sh as execvp does. Returns only if every `execve` failed, with
+/// execvp's choice of errno: EACCES if any candidate was found but not executable,
+/// else the last failure (the only one for a command holding a `/`: ENOTDIR,
+/// ENAMETOOLONG...); after an ENOEXEC, what the shell's start left.
 ///
 /// # Safety
-/// `argv` and `envp` must be null-terminated arrays of NUL-terminated strings.
+/// `slots` must be "/bin/sh" followed by argv, and `envp` a null-terminated array,
+/// of NUL-terminated strings; argv[0]'s slot is written.
 unsafe fn exec_child(
     paths: &[u8],
-    argv: *const *const u8,
+    slots: *mut *const u8,
     envp: *const *const u8,
     stdio: [RawFd; 3],
     fd_fallback: u8,
@@ -259,7 +272,12 @@ unsafe fn exec_child(
     // Each piece keeps its NUL: execve's path is a C string.
     for path in io::c_strings(paths) {
         // SAFETY: argv and envp are null-terminated arrays of C strings.
-        match unsafe { sys::execve(path, argv, envp) } {
+        let mut errno = unsafe { sys::execve(path, slots.wrapping_add(1), envp) };
+        if errno == Errno::ENOEXEC {
+            // SAFETY: forwarded from this function's own contract.
+            errno = unsafe { exec_shell(path, slots, envp) };
+        }
+        match errno {
             Errno::EACCES => denied = true,
             e @ (Errno::ENOENT
             | Errno::ENOTDIR
@@ -271,6 +289,27 @@ unsafe fn exec_child(
         }
     }
     if denied { Errno::EACCES } else { last }
+}
+
+/// glibc's `_PATH_BSHELL`: what runs a file the kernel refuses (ENOEXEC).
+const SHELL: &[u8] = b"/bin/sh\0";
+
+/// Runs `path`, which the kernel would not, as a shell script: execve of /bin/sh
+/// with ["/bin/sh", path, argv[1]...] (argv[0] gives way to the path, as in
+/// execvp), from `slots` with the path written over argv[0]. If the shell does not
+/// start, argv[0] is put back for the next candidate and the shell's errno returned.
+///
+/// # Safety
+/// As [`exec_child`]; `path` is NUL-terminated.
+unsafe fn exec_shell(path: &[u8], slots: *mut *const u8, envp: *const *const u8) -> Errno {
+    let argv0 = slots.wrapping_add(1);
+    // SAFETY: the slot is in the parent's array, which waits for us (CLONE_VFORK).
+    let name = unsafe { argv0.replace(path.as_ptr()) };
+    // SAFETY: a null-terminated array of C strings, with the one just written.
+    let errno = unsafe { sys::execve(SHELL, slots, envp) };
+    // SAFETY: as above.
+    unsafe { argv0.write(name) };
+    errno
 }
 
 /// Marks every descriptor from 3 up close-on-exec, in the child: `close_range` where

@@ -171,19 +171,64 @@ fn start_failures_report_the_real_errno_like_std() {
     }
 }
 
-/// Not a change: std (posix_spawnp in glibc) does not run an executable without
-/// `#!` through /bin/sh, it reports ENOEXEC, and so do we.
+/// Item 9: an executable without `#!` (ENOEXEC) runs through /bin/sh, as glibc's
+/// execvp does for the runtime's `Command` with `pre_exec` (fork, then execvp): argv
+/// ["/bin/sh", the path tried, the arguments...], so $0 is the path. By absolute path
+/// and through a PATH search, beside that oracle.
 #[test]
-fn executable_without_shebang_is_enoexec_like_std() {
+fn executable_without_shebang_runs_through_sh_like_execvp() {
+    use std::os::unix::process::CommandExt;
+    let _s = serial();
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("no-shebang");
-    std::fs::write(&script, "echo hi\n").unwrap();
+    let script = dir.path().join("no-shebang-12");
+    std::fs::write(&script, "echo hi\nprintf '[%s]\\n' \"$0\" \"$@\"\n").unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let (ours, theirs) = start_errors(script.to_str().unwrap());
-    if std_sees_exec_errors() {
-        assert_eq!(theirs, Some(libc::ENOEXEC));
+    let path = script.to_str().unwrap();
+    let args: [&[u8]; 3] = [b"one", b"two words", b""];
+    let oracle = |cmd: &str, search: Option<&str>| {
+        let mut c = Command::new(cmd);
+        c.args(args.iter().map(|a| std::str::from_utf8(a).unwrap()));
+        if let Some(p) = search {
+            c.env("PATH", p);
+        }
+        unsafe { c.pre_exec(|| Ok(())) };
+        let o = c.output().unwrap();
+        (o.stdout, o.stderr, o.status.code())
+    };
+    let want = format!("hi\n[{path}]\n[one]\n[two words]\n[]\n").into_bytes();
+    let ours = process::run(path.as_bytes(), &args).unwrap();
+    assert_eq!(
+        (String::from_utf8_lossy(&ours.stdout), ours.code),
+        (String::from_utf8_lossy(&want), 0),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    let ours = (ours.stdout, ours.stderr, Some(ours.code));
+    assert_eq!(ours, oracle(path, None), "std on {path}");
+    // A PATH search: a missing directory first (ENOENT continues), then ours.
+    let old = ffi_syscalls::env::get(b"PATH").unwrap();
+    let search = format!(
+        "/nonexistent-defects-12:{}:{}",
+        dir.path().to_str().unwrap(),
+        String::from_utf8_lossy(old.as_deref().unwrap_or(b"/bin:/usr/bin"))
+    );
+    ffi_syscalls::env::set(b"PATH", search.as_bytes()).unwrap();
+    let found = process::run(b"no-shebang-12", &args);
+    match &old {
+        Some(p) => ffi_syscalls::env::set(b"PATH", p).unwrap(),
+        None => ffi_syscalls::env::remove(b"PATH").unwrap(),
     }
-    assert_eq!(ours, Some(libc::ENOEXEC));
+    let found = found.unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&found.stdout),
+        String::from_utf8_lossy(&want)
+    );
+    let found = (found.stdout, found.stderr, Some(found.code));
+    assert_eq!(
+        found,
+        oracle("no-shebang-12", Some(&search)),
+        "std through PATH"
+    );
 }
 
 #[test]

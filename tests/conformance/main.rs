@@ -654,6 +654,30 @@ fn process_run() {
         run_both(b"sh", &[b"-c", b"echo \"[$_SIMPLE_STACK_SET]\"; test $(cut -d' ' -f5 /proc/$$/stat) = $$ && echo own"]),
         tuple(b"[]\nown\n", b"", 0)
     );
+    // An executable without `#!` runs through /bin/sh (the runtime's execvp does
+    // so), by path and through a PATH search; $0 is the path tried.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("conf-no-shebang");
+    std::fs::write(&script, "echo hi; printf '[%s]' \"$0\" \"$@\"").unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (path, args) = (script.as_os_str().as_bytes(), [&b"a b"[..], b""]);
+    let want = format!("hi\n[{}][a b][]", script.display());
+    assert_eq!(run_both(path, &args), tuple(want.as_bytes(), b"", 0));
+    let old = std::env::var_os("PATH").unwrap_or_default();
+    let mut search = dir.path().as_os_str().to_owned();
+    search.push(":");
+    search.push(&old);
+    let set_path = |p: &std::ffi::OsStr| {
+        let p = p.as_bytes();
+        assert!(b(unsafe {
+            ours::rt_env_set(b"PATH".as_ptr(), 4, p.as_ptr(), p.len() as u64)
+        }));
+        unsafe { std::env::set_var("PATH", std::ffi::OsStr::from_bytes(p)) };
+    };
+    set_path(&search);
+    let found = run_both(b"conf-no-shebang", &args);
+    set_path(&old);
+    assert_eq!(found, tuple(want.as_bytes(), b"", 0));
     // Commands that cannot start: ("", "", -1) and the errno std reports.
     for cmd in [
         &b"/nonexistent/cmd"[..],
