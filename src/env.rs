@@ -22,10 +22,11 @@ static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The environment: NUL-terminated `NAME=VALUE` entries packed one after another in
 /// one buffer (what `execve` takes, and one allocation, not one per entry).
-struct Env {
+pub(crate) struct Env {
     /// Whether `entries` holds the start-up environment yet (it is copied on first use).
     copied: bool,
-    entries: Vec<u8>,
+    /// The entries.
+    pub(crate) entries: Vec<u8>,
 }
 
 static ENV: SpinLock<Env> = SpinLock::new(Env {
@@ -148,8 +149,9 @@ pub fn with_args<R>(f: impl FnOnce(&[u8]) -> R) -> R {
 }
 
 /// The environment, locked, copied from the start-up one on first use (`ENOMEM`
-/// when that copy fails; it is tried again next time).
-fn locked_env() -> Result<Guard<'static, Env>> {
+/// when that copy fails; it is tried again next time). `process::run` holds it
+/// while its child starts, so the child's `envp` can point into it.
+pub(crate) fn locked_env() -> Result<Guard<'static, Env>> {
     let mut env = ENV.lock();
     if !env.copied {
         let envp = ENVP.load(Ordering::Relaxed);
@@ -203,10 +205,15 @@ fn cut(buf: &mut Vec<u8>, start: usize, end: usize) {
 /// The value of `name`, `None` when unset; an invalid name is `EINVAL`.
 pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
     check_name(name)?;
-    let env = &locked_env()?.entries;
-    entry(env, name)
-        .map(|(value, end)| io::copy(env.get(value..end - 1).unwrap_or_default()))
+    lookup(&locked_env()?.entries, name)
+        .map(io::copy)
         .transpose()
+}
+
+/// The value of `name` in packed entries.
+pub(crate) fn lookup<'a>(entries: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let (value, end) = entry(entries, name)?;
+    entries.get(value..end - 1)
 }
 
 /// Sets `name` for later [`get`]s and for children of `process::run`. A name that
@@ -241,12 +248,6 @@ pub fn remove(name: &[u8]) -> Result<()> {
     check_name(name)?;
     remove_from(&mut locked_env()?.entries, name);
     Ok(())
-}
-
-/// The whole environment as NUL-terminated `NAME=VALUE` strings in one buffer (for
-/// `execve`; no entry holds a NUL: `set` refuses one, the start-up ones are C strings).
-pub(crate) fn c_entries() -> Result<Vec<u8>> {
-    io::copy(&locked_env()?.entries)
 }
 
 /// `std::env::current_dir`: the kernel's answer, so a deleted directory is `ENOENT`.

@@ -18,15 +18,14 @@ pub struct Output {
     pub code: i32,
 }
 
-/// Appends `parts` as one NUL-terminated string; a NUL inside is `EINVAL`.
-fn push_c_string(buf: &mut Vec<u8>, parts: &[&[u8]]) -> Result<()> {
-    for part in parts {
-        if io::has(part, 0) {
-            return Err(Errno::EINVAL);
-        }
-        io::extend(buf, part)?;
+/// Appends `arg` and its NUL to `argv` (the packed form [`run_argv`] takes); a NUL
+/// inside is `EINVAL`.
+pub fn push_arg(argv: &mut Vec<u8>, arg: &[u8]) -> Result<()> {
+    if io::has(arg, 0) {
+        return Err(Errno::EINVAL);
     }
-    io::extend(buf, b"\0")
+    io::extend(argv, arg)?;
+    io::extend(argv, b"\0")
 }
 
 /// Appends a pointer to each NUL-terminated string in `strings` that does not start
@@ -45,32 +44,8 @@ fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) 
 /// it (the Simple runtime runs children with `env_remove("_SIMPLE_STACK_SET")`).
 const REMOVED_FROM_CHILD_ENV: &[u8] = b"_SIMPLE_STACK_SET=";
 
-/// The executables to try, in order, like `execvp`, as NUL-terminated strings:
-/// `cmd` itself when it holds a `/`, else `dir/cmd` for each `PATH` entry (an empty
-/// entry is the current directory; an unset `PATH` is "/bin:/usr/bin", glibc's
-/// default).
-fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    if io::has(cmd, b'/') {
-        push_c_string(&mut out, &[cmd])?;
-        return Ok(out);
-    }
-    // As glibc's execvp: a name no directory entry can have is refused before the
-    // search, so the answer does not depend on each directory's file system.
-    if cmd.len() > uapi::NAME_MAX as usize {
-        return Err(Errno::ENAMETOOLONG);
-    }
-    let path = crate::env::get(b"PATH")?;
-    for dir in path
-        .as_deref()
-        .unwrap_or(b"/bin:/usr/bin")
-        .split(|&c| c == b':')
-    {
-        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-        push_c_string(&mut out, &[dir, b"/", cmd])?;
-    }
-    Ok(out)
-}
+/// glibc's default search path for an unset `PATH` (`confstr(_CS_PATH)`).
+const DEFAULT_PATH: &[u8] = b"/bin:/usr/bin";
 
 /// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
 /// from /dev/null, stdout and stderr captured in full, the environment of
@@ -84,24 +59,28 @@ fn candidates(cmd: &[u8]) -> Result<Vec<u8>> {
 /// if a candidate was not executable, else the last failure); the child is reaped
 /// before returning, always.
 pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
+    let mut argv = Vec::new();
+    for arg in core::iter::once(cmd).chain(args.iter().copied()) {
+        push_arg(&mut argv, arg)?;
+    }
+    run_argv(&argv)
+}
+
+/// As [`run`], with the command and its arguments packed in `argv` as [`push_arg`]
+/// makes it (the command first): no copy of the arguments is made.
+pub fn run_argv(argv: &[u8]) -> Result<Output> {
+    // The command with its NUL, and without.
+    let cmd_c = io::c_strings(argv).next().unwrap_or_default();
+    let cmd = cmd_c.split_last().map_or(&[][..], |(_, name)| name);
     if cmd.is_empty() {
         return Err(Errno::ENOENT);
     }
-    let paths = candidates(cmd)?;
-    // "/bin/sh" first: slot 0 of the pointers, for `exec_shell`; argv follows.
-    let mut argv = Vec::new();
-    io::extend(&mut argv, SHELL)?;
-    push_c_string(&mut argv, &[cmd])?;
-    for arg in args {
-        push_c_string(&mut argv, &[arg])?;
+    let search = !io::has(cmd, b'/');
+    // As glibc's execvp: a name no directory entry can have is refused before the
+    // search, so the answer does not depend on each directory's file system.
+    if search && cmd.len() > uapi::NAME_MAX as usize {
+        return Err(Errno::ENAMETOOLONG);
     }
-    let envp = crate::env::c_entries()?;
-    // "/bin/sh", argv's pointers, null, envp's pointers, null.
-    let mut pointers = Vec::new();
-    push_pointers(&mut pointers, &argv, None)?;
-    let envp_at = pointers.len();
-    push_pointers(&mut pointers, &envp, Some(REMOVED_FROM_CHILD_ENV))?;
-
     let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
     let (out_r, out_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
@@ -116,12 +95,23 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
         .try_reserve_exact(CHILD_STACK)
         .map_err(|_| Errno::ENOMEM)?;
     let top = (stack.as_mut_ptr() as usize + CHILD_STACK) & !15;
+    // The environment stays locked until the child has exec'd: its envp points
+    // into it (no copy), and so does the PATH it searches.
+    let env = crate::env::locked_env()?;
+    let entries = &env.entries;
+    // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null.
+    let mut pointers = Vec::new();
+    io::push(&mut pointers, SHELL.as_ptr())?;
+    push_pointers(&mut pointers, argv, None)?;
+    let envp_at = pointers.len();
+    push_pointers(&mut pointers, entries, Some(REMOVED_FROM_CHILD_ENV))?;
     let all = uapi::kernel_sigset_t { sig: [!0] };
     // The child writes argv[0]'s slot: a pointer made without a reference to the
     // elements, and the only one used from here on.
     let slots = pointers.as_mut_ptr();
     let mut child = Child {
-        paths: &paths,
+        cmd_c,
+        search: search.then(|| crate::env::lookup(entries, b"PATH").unwrap_or(DEFAULT_PATH)),
         slots,
         envp: slots.wrapping_add(envp_at),
         stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
@@ -135,8 +125,9 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
     // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
     let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
+    drop(env);
     let pid = pid? as i32;
-    drop((dev_null, out_w, err_w, status_w, stack));
+    drop((dev_null, out_w, err_w, status_w, stack, pointers));
 
     let result = exec_status(&status_r).and_then(|()| collect(out_r, err_r));
     let status = reap(pid)?;
@@ -170,13 +161,16 @@ fn pipe() -> Result<(Fd, Fd)> {
     Ok((above_stdio(r)?, above_stdio(w)?))
 }
 
-/// The child's stack: execve's own frames and ours fit with room to spare.
+/// The child's stack: execve's own frames, ours and a PATH_MAX path buffer fit with
+/// room to spare.
 const CHILD_STACK: usize = 64 * 1024;
 
 /// What the child needs, prepared by the parent.
 struct Child<'a> {
-    /// NUL-terminated candidate paths, one after another.
-    paths: &'a [u8],
+    /// The command, NUL-terminated.
+    cmd_c: &'a [u8],
+    /// The directories to search (`PATH`), when the command has no `/`.
+    search: Option<&'a [u8]>,
     /// "/bin/sh", then argv (null-terminated), in the parent's memory.
     slots: *mut *const u8,
     envp: *const *const u8,
@@ -231,7 +225,7 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     let errno = match sys::setpgid(0, 0) {
         // SAFETY: the parent built both arrays from NUL-terminated strings, with
         // "/bin/sh" before argv.
-        Ok(()) => unsafe { exec_child(c.paths, c.slots, c.envp, c.stdio, c.fd_fallback) },
+        Ok(()) => unsafe { exec_child(c) },
         Err(e) => e,
     };
     let code = errno.into_raw().to_ne_bytes();
@@ -240,43 +234,48 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     sys::exit_group(127)
 }
 
-/// The child's side: stdio in place, everything else close-on-exec, then each
-/// candidate in turn, one the kernel refuses as no executable (ENOEXEC: no `#!`)
+/// The child's side: stdio in place, everything else close-on-exec, then the
+/// command, or each `dir/cmd` of the search in turn (an empty directory is the
+/// current one), one the kernel refuses as no executable (ENOEXEC: no `#!`)
 /// through /bin/sh as execvp does. Returns only if every `execve` failed, with
 /// execvp's choice of errno: EACCES if any candidate was found but not executable,
 /// else the last failure (the only one for a command holding a `/`: ENOTDIR,
 /// ENAMETOOLONG...); after an ENOEXEC, what the shell's start left.
 ///
 /// # Safety
-/// `slots` must be "/bin/sh" followed by argv, and `envp` a null-terminated array,
-/// of NUL-terminated strings; argv[0]'s slot is written.
-unsafe fn exec_child(
-    paths: &[u8],
-    slots: *mut *const u8,
-    envp: *const *const u8,
-    stdio: [RawFd; 3],
-    fd_fallback: u8,
-) -> Errno {
-    for (target, fd) in stdio.into_iter().enumerate() {
+/// `c.slots` must be "/bin/sh" followed by argv, and `c.envp` a null-terminated
+/// array, of NUL-terminated strings; argv[0]'s slot is written.
+unsafe fn exec_child(c: &Child) -> Errno {
+    for (target, fd) in c.stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
         if let Err(e) = sys::dup3(fd, target as RawFd, 0) {
             return e;
         }
     }
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
-    if let Err(e) = cloexec_from_3(fd_fallback) {
+    if let Err(e) = cloexec_from_3(c.fd_fallback) {
         return e;
     }
+    // SAFETY: forwarded from this function's own contract.
+    let exec = |path: &[u8]| unsafe {
+        match sys::execve(path, c.slots.wrapping_add(1), c.envp) {
+            Errno::ENOEXEC => exec_shell(path, c.slots, c.envp),
+            e => e,
+        }
+    };
+    let Some(dirs) = c.search else {
+        return exec(c.cmd_c);
+    };
     let mut denied = false;
     let mut last = Errno::ENOENT;
-    // Each piece keeps its NUL: execve's path is a C string.
-    for path in io::c_strings(paths) {
-        // SAFETY: argv and envp are null-terminated arrays of C strings.
-        let mut errno = unsafe { sys::execve(path, slots.wrapping_add(1), envp) };
-        if errno == Errno::ENOEXEC {
-            // SAFETY: forwarded from this function's own contract.
-            errno = unsafe { exec_shell(path, slots, envp) };
-        }
+    // The path of each candidate, on this stack: the child may not allocate.
+    let mut buf = [0u8; io::PATH_MAX];
+    for dir in dirs.split(|&b| b == b':') {
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        let errno = match join(&mut buf, dir, c.cmd_c) {
+            Some(path) => exec(path),
+            None => Errno::ENAMETOOLONG,
+        };
         match errno {
             Errno::EACCES => denied = true,
             e @ (Errno::ENOENT
@@ -289,6 +288,23 @@ unsafe fn exec_child(
         }
     }
     if denied { Errno::EACCES } else { last }
+}
+
+/// `dir/name` in `buf`, where `name` already ends in its NUL; None when it does not
+/// fit.
+fn join<'a>(buf: &'a mut [u8; io::PATH_MAX], dir: &[u8], name: &[u8]) -> Option<&'a [u8]> {
+    let len = dir.len().checked_add(1 + name.len())?;
+    if len > buf.len() {
+        return None;
+    }
+    let p = buf.as_mut_ptr();
+    // SAFETY: `len` bytes fit in `buf`: `dir`, the slash, then `name`.
+    unsafe {
+        core::ptr::copy_nonoverlapping(dir.as_ptr(), p, dir.len());
+        p.add(dir.len()).write(b'/');
+        core::ptr::copy_nonoverlapping(name.as_ptr(), p.add(dir.len() + 1), name.len());
+    }
+    buf.get(..len)
 }
 
 /// glibc's `_PATH_BSHELL`: what runs a file the kernel refuses (ENOEXEC).
@@ -377,23 +393,14 @@ fn cloexec_listed() -> Result<()> {
 }
 
 /// Waits for the child to exec (the status pipe closes with nothing in it) or to
-/// report why it could not (four bytes of errno).
+/// report why it could not: four bytes of errno, written at once (a pipe write of
+/// at most PIPE_BUF bytes is never split), so one read sees all of them.
 fn exec_status(status_r: &Fd) -> Result<()> {
     let mut code = [0u8; 4];
-    let mut got = 0;
-    while got < 4 {
-        let rest = code.get_mut(got..).unwrap_or_default();
-        // SAFETY: reading into the rest of a live array.
-        let n = retry(|| unsafe { sys::read(status_r.raw(), rest.as_mut_ptr(), rest.len()) })?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    if got == 4 {
-        Err(Errno::new(i32::from_ne_bytes(code)))
-    } else {
-        Ok(())
+    // SAFETY: reading into a live array.
+    match retry(|| unsafe { sys::read(status_r.raw(), code.as_mut_ptr(), 4) })? {
+        4 => Err(Errno::new(i32::from_ne_bytes(code))),
+        _ => Ok(()),
     }
 }
 

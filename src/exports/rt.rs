@@ -385,19 +385,19 @@ pub extern "C" fn rt_getpid() -> i64 {
     i64::from(process::pid())
 }
 
-/// The `args` Array's Strings, read through the runtime's accessors and decoded
-/// lossily; a value that is not an Array is no arguments (the runtime reads its
-/// length as -1), an element that is not a String is `EINVAL`.
-fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
-    let n = value::array_len(args).unwrap_or(0);
-    let mut out = Vec::new();
-    out.try_reserve_exact(n).map_err(|_| Errno::ENOMEM)?;
-    for i in 0..n {
+/// `cmd`, then the `args` Array's Strings (read through the runtime's accessors and
+/// decoded lossily), packed for [`process::run_argv`]. A value that is not an Array
+/// is no arguments (the runtime reads its length as -1); an element that is not a
+/// String is `EINVAL`.
+fn argv_of(cmd: &[u8], args: V) -> Result<Vec<u8>> {
+    let mut argv = Vec::new();
+    process::push_arg(&mut argv, cmd)?;
+    for i in 0..value::array_len(args).unwrap_or(0) {
         // SAFETY: an element of a live Array the runtime gave us.
         let s = unsafe { value::string_bytes(value::array_get(args, i)) };
-        io::push(&mut out, lossy(s.ok_or(Errno::EINVAL)?)?)?;
+        process::push_arg(&mut argv, &lossy(s.ok_or(Errno::EINVAL)?)?)?;
     }
-    Ok(out)
+    Ok(argv)
 }
 
 /// Runs `cmd` (searched in PATH when it has no `/`) with `args` (an Array of
@@ -407,16 +407,8 @@ fn arg_list<'a>(args: V) -> Result<Vec<Cow<'a, [u8]>>> {
 /// child cannot start.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
-    let run = |c: &[u8]| {
-        let list = arg_list(args)?;
-        let mut argv: Vec<&[u8]> = Vec::new();
-        for a in &list {
-            io::push(&mut argv, a)?;
-        }
-        process::run(c, &argv)
-    };
     // SAFETY: the module's contract.
-    let out = unsafe { path(cmd, len) }.and_then(run);
+    let out = unsafe { path(cmd, len) }.and_then(|c| process::run_argv(&argv_of(c, args)?));
     let (stdout, stderr, code) = match record(out) {
         Some(o) => (o.stdout, o.stderr, o.code),
         None => (Vec::new(), Vec::new(), -1),
