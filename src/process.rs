@@ -81,20 +81,18 @@ pub fn run_argv(argv: &[u8]) -> Result<Output> {
     if search && cmd.len() > uapi::NAME_MAX as usize {
         return Err(Errno::ENAMETOOLONG);
     }
-    let dev_null = above_stdio(Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?)?;
+    let dev_null = Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?;
     let (out_r, out_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
     let (status_r, status_w) = pipe()?;
 
     // The child borrows this process's memory (CLONE_VM) until it calls execve, and
     // we wait for that (CLONE_VFORK): starting it costs the same however large this
-    // process is. It runs on a stack of its own; signals stay blocked until it has
-    // put every handler back to the default, so none of ours runs in it.
-    let mut stack: Vec<u8> = Vec::new();
-    stack
-        .try_reserve_exact(CHILD_STACK)
-        .map_err(|_| Errno::ENOMEM)?;
-    let top = (stack.as_mut_ptr() as usize + CHILD_STACK) & !15;
+    // process is. It runs on a stack of its own, this array, which nothing touches
+    // while we wait; signals stay blocked until it has put every handler back to the
+    // default, so none of ours runs in it.
+    let mut stack = core::mem::MaybeUninit::<[u128; CHILD_STACK / 16]>::uninit();
+    let top = stack.as_mut_ptr() as usize + CHILD_STACK;
     // The environment stays locked until the child has exec'd: its envp points
     // into it (no copy), and so does the PATH it searches.
     let env = crate::env::locked_env()?;
@@ -125,9 +123,8 @@ pub fn run_argv(argv: &[u8]) -> Result<Output> {
     // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
     let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
-    drop(env);
+    drop((env, pointers, dev_null, out_w, err_w, status_w));
     let pid = pid? as i32;
-    drop((dev_null, out_w, err_w, status_w, stack, pointers));
 
     let result = exec_status(&status_r).and_then(|()| collect(out_r, err_r));
     let status = reap(pid)?;
@@ -144,26 +141,14 @@ pub fn run_argv(argv: &[u8]) -> Result<Output> {
     })
 }
 
-/// Moves a descriptor to 3 or above, so that setting up 0, 1 and 2 in the child can
-/// not overwrite it (only happens when this process runs with 0, 1 or 2 closed).
-fn above_stdio(fd: Fd) -> Result<Fd> {
-    if fd.raw() > 2 {
-        return Ok(fd);
-    }
-    // SAFETY: F_DUPFD_CLOEXEC takes an integer.
-    let moved = unsafe { sys::fcntl(fd.raw(), uapi::F_DUPFD_CLOEXEC, 3) }?;
-    Ok(Fd::from_raw(moved as RawFd))
-}
-
 fn pipe() -> Result<(Fd, Fd)> {
     let [r, w] = sys::pipe2(uapi::O_CLOEXEC)?;
-    let (r, w) = (Fd::from_raw(r), Fd::from_raw(w));
-    Ok((above_stdio(r)?, above_stdio(w)?))
+    Ok((Fd::from_raw(r), Fd::from_raw(w)))
 }
 
-/// The child's stack: execve's own frames, ours and a PATH_MAX path buffer fit with
-/// room to spare.
-const CHILD_STACK: usize = 64 * 1024;
+/// The child's stack, on ours: its frames (a PATH_MAX path buffer and a 2 KiB
+/// directory buffer the largest) take under 8 KiB; execve's work is the kernel's.
+const CHILD_STACK: usize = 16 * 1024;
 
 /// What the child needs, prepared by the parent.
 struct Child<'a> {
@@ -246,7 +231,18 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// `c.slots` must be "/bin/sh" followed by argv, and `c.envp` a null-terminated
 /// array, of NUL-terminated strings; argv[0]'s slot is written.
 unsafe fn exec_child(c: &Child) -> Errno {
-    for (target, fd) in c.stdio.into_iter().enumerate() {
+    // First each source above 2 (a copy, close-on-exec), so that putting one in
+    // place can not overwrite another: in a process started with 0, 1 or 2
+    // closed, the pipes may have those numbers.
+    let mut stdio = c.stdio;
+    for fd in &mut stdio {
+        // SAFETY: F_DUPFD_CLOEXEC takes an integer.
+        match unsafe { sys::fcntl(*fd, uapi::F_DUPFD_CLOEXEC, 3) } {
+            Ok(copy) => *fd = copy as RawFd,
+            Err(e) => return e,
+        }
+    }
+    for (target, fd) in stdio.into_iter().enumerate() {
         // dup3 with flags 0 leaves the copy without close-on-exec.
         if let Err(e) = sys::dup3(fd, target as RawFd, 0) {
             return e;

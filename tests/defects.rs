@@ -473,3 +473,45 @@ fn syscall_asm_declares_what_the_kernel_clobbers() {
         }
     }
 }
+
+// ---- a process started with 0, 1 and 2 closed ----------------------------------------
+
+/// In such a process the pipes process::run makes take the numbers 0, 1 and 2; the
+/// child must still get /dev/null, the stdout pipe and the stderr pipe in their
+/// places. Checked in a copy of this test binary that closes the three (on x86_64:
+/// the other targets' binaries can not be started from under qemu-user).
+#[test]
+fn children_of_a_process_without_stdio_get_theirs() {
+    const CHILD: &str = "DEFECTS_STDIO_CLOSED_OUT";
+    if let Some(out) = std::env::var_os(CHILD) {
+        // The copy: 0, 1 and 2 closed here (std's start-up reopens any that a
+        // parent closed); what its child saw goes to the file.
+        for fd in 0..3 {
+            unsafe { libc::close(fd) };
+        }
+        let r = process::run(b"sh", &[b"-c", b"cat; echo out; echo err >&2; exit 3"]).unwrap();
+        let seen = [
+            r.stdout,
+            b"|".to_vec(),
+            r.stderr,
+            format!("|{}", r.code).into_bytes(),
+        ];
+        std::fs::write(out, seen.concat()).unwrap();
+        return;
+    }
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seen");
+    let mut copy = Command::new(std::env::current_exe().unwrap());
+    copy.args([
+        "--exact",
+        "children_of_a_process_without_stdio_get_theirs",
+        "--test-threads=1",
+    ])
+    .env(CHILD, &out);
+    let status = copy.status().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"out\n|err\n|3");
+}
