@@ -199,20 +199,23 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()>
     // that sees EOF, without growing.
     out.try_reserve_exact(size_hint.saturating_add(1))
         .map_err(|_| Errno::ENOMEM)?;
-    loop {
-        if out.len() == out.capacity() {
-            let grow = out.capacity().max(4096);
-            out.try_reserve(grow).map_err(|_| Errno::ENOMEM)?;
-        }
-        let spare = out.spare_capacity_mut();
-        // SAFETY: the kernel writes at most `spare.len()` bytes into the spare capacity.
-        let n = retry(|| unsafe { sys::read(fd, spare.as_mut_ptr().cast(), spare.len()) })?;
-        if n == 0 {
-            return Ok(());
-        }
-        // SAFETY: the kernel initialised `n` more bytes.
-        unsafe { out.set_len(out.len() + n) };
+    while read_some(fd, out)? != 0 {}
+    Ok(())
+}
+
+/// One read appended to `out` (0 at EOF), into its spare room; when there is none,
+/// the buffer first doubles (4 KiB at the least).
+pub fn read_some(fd: RawFd, out: &mut Vec<u8>) -> Result<usize> {
+    if out.len() == out.capacity() {
+        let grow = out.capacity().max(4096);
+        out.try_reserve(grow).map_err(|_| Errno::ENOMEM)?;
     }
+    let spare = out.spare_capacity_mut();
+    // SAFETY: the kernel writes at most `spare.len()` bytes into the spare capacity.
+    let n = retry(|| unsafe { sys::read(fd, spare.as_mut_ptr().cast(), spare.len()) })?;
+    // SAFETY: the kernel initialised `n` more bytes.
+    unsafe { out.set_len(out.len() + n) };
+    Ok(n)
 }
 
 /// `n` in decimal, written into the end of `buf` (20 bytes hold any i64): no

@@ -69,6 +69,13 @@ pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
 /// As [`run`], with the command and its arguments packed in `argv` as [`push_arg`]
 /// makes it (the command first): no copy of the arguments is made.
 pub fn run_argv(argv: &[u8]) -> Result<Output> {
+    let mut out = Output::default();
+    run_into(argv, &mut out)?;
+    Ok(out)
+}
+
+/// [`run_argv`]'s work, filling `out` (a small result: every early return is cheap).
+fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // The command with its NUL, and without.
     let cmd_c = io::c_strings(argv).next().unwrap_or_default();
     let cmd = cmd_c.split_last().map_or(&[][..], |(_, name)| name);
@@ -126,19 +133,14 @@ pub fn run_argv(argv: &[u8]) -> Result<Output> {
     drop((env, pointers, dev_null, out_w, err_w, status_w));
     let pid = pid? as i32;
 
-    let result = exec_status(&status_r).and_then(|()| collect(out_r, err_r));
+    let result = exec_status(&status_r).and_then(|()| collect([out_r, err_r], out));
     let status = reap(pid)?;
-    let (stdout, stderr) = result?;
-    let code = if status & 0x7f == 0 {
+    out.code = if status & 0x7f == 0 {
         (status >> 8) & 0xff
     } else {
         -1
     };
-    Ok(Output {
-        stdout,
-        stderr,
-        code,
-    })
+    result
 }
 
 fn pipe() -> Result<(Fd, Fd)> {
@@ -400,12 +402,11 @@ fn exec_status(status_r: &Fd) -> Result<()> {
     }
 }
 
-/// Reads both pipes to EOF, whichever has data first, so a child that fills one pipe
-/// while we wait on the other can not deadlock.
-fn collect(out_r: Fd, err_r: Fd) -> Result<(Vec<u8>, Vec<u8>)> {
-    let mut bufs = (Vec::new(), Vec::new());
-    let mut open = [Some(out_r), Some(err_r)];
-    let mut chunk = [0u8; 16 * 1024];
+/// Reads both pipes to EOF into `out`'s stdout and stderr, whichever has data
+/// first, so a child that fills one pipe while we wait on the other can not
+/// deadlock. Each read goes straight into the buffer's spare room.
+fn collect(pipes: [Fd; 2], out: &mut Output) -> Result<()> {
+    let mut open = pipes.map(Some);
     while open.iter().any(Option::is_some) {
         let mut fds = open.each_ref().map(|fd| uapi::pollfd {
             fd: fd.as_ref().map_or(-1, Fd::raw),
@@ -413,22 +414,18 @@ fn collect(out_r: Fd, err_r: Fd) -> Result<(Vec<u8>, Vec<u8>)> {
             revents: 0,
         });
         retry(|| sys::ppoll(&mut fds, None))?;
-        let pipes = fds.iter().zip(&mut open).zip([&mut bufs.0, &mut bufs.1]);
-        for ((p, slot), buf) in pipes {
+        let bufs = [&mut out.stdout, &mut out.stderr];
+        for ((p, slot), buf) in fds.iter().zip(&mut open).zip(bufs) {
             if p.revents == 0 {
                 continue;
             }
             let Some(fd) = slot else { continue };
-            // SAFETY: reading into a live stack buffer.
-            let n = retry(|| unsafe { sys::read(fd.raw(), chunk.as_mut_ptr(), chunk.len()) })?;
-            if n == 0 {
+            if io::read_some(fd.raw(), buf)? == 0 {
                 *slot = None;
-            } else {
-                io::extend(buf, chunk.get(..n).unwrap_or_default())?;
             }
         }
     }
-    Ok(bufs)
+    Ok(())
 }
 
 /// Waits for `pid` and returns its raw wait status.

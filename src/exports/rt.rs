@@ -104,6 +104,11 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
     Ok(Cow::Owned(out))
 }
 
+/// A String of `bytes` decoded lossily.
+fn lossy_string(bytes: &[u8]) -> Result<V> {
+    value::string(&lossy(bytes)?)
+}
+
 /// Whether `bytes`, which must be UTF-8 (else `EILSEQ`), holds a `\r`: one pass
 /// over 8-byte words while they are ASCII without a `\r` (most text), the standard
 /// checks for the rest.
@@ -313,7 +318,7 @@ pub unsafe extern "C" fn rt_file_mmap_read_bytes(path_ptr: *const u8, len: u64) 
 /// The working directory (lossy UTF-8); NIL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_cwd() -> V {
-    value_or_nil(env::cwd().and_then(|d| value::string(&lossy(&d)?)))
+    value_or_nil(env::cwd().and_then(|d| lossy_string(&d)))
 }
 
 /// `HOME`, else `USERPROFILE`, else NIL.
@@ -413,8 +418,7 @@ pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V 
         Some(o) => (o.stdout, o.stderr, o.code),
         None => (Vec::new(), Vec::new(), -1),
     };
-    let string = |b: &[u8]| lossy(b).and_then(|s| value::string(&s));
-    let made = string(&stdout).and_then(|o| match string(&stderr) {
+    let made = lossy_string(&stdout).and_then(|o| match lossy_string(&stderr) {
         Ok(e) => value::tuple(&[o, e, V::int(i64::from(code))]),
         Err(err) => {
             value::release(o);
@@ -436,7 +440,7 @@ pub extern "C" fn rt_system_cpu_count() -> i64 {
 pub extern "C" fn rt_hostname() -> V {
     let name = record(system::hostname());
     let name = name.as_deref().unwrap_or(b"localhost");
-    value_or_nil(lossy(name).and_then(|n| value::string(&n)))
+    value_or_nil(lossy_string(name))
 }
 
 /// Writes the text, and a newline when asked, to `fd`. Nothing is buffered, so
