@@ -9,21 +9,27 @@
 pub fn check(bytes: &[u8]) -> Result<(), (usize, Option<usize>)> {
     let mut i = 0;
     while let Some(&lead) = bytes.get(i) {
+        if lead < 0x80 {
+            i += 1;
+            continue;
+        }
         // The sequence's length and the range its second byte must lie in (the
         // Unicode standard's table of well-formed sequences: no overlong forms, no
         // surrogates, nothing past U+10FFFF); later bytes are all 0x80..=0xBF.
-        let (len, low, high) = match lead {
-            0x00..=0x7f => (1, 0, 0),
+        let (len, mut low, mut high) = match lead {
             0xc2..=0xdf => (2, 0x80, 0xbf),
-            0xe0 => (3, 0xa0, 0xbf),
-            0xe1..=0xec | 0xee..=0xef => (3, 0x80, 0xbf),
-            0xed => (3, 0x80, 0x9f),
-            0xf0 => (4, 0x90, 0xbf),
-            0xf1..=0xf3 => (4, 0x80, 0xbf),
-            0xf4 => (4, 0x80, 0x8f),
+            0xe0..=0xef => (
+                3,
+                if lead == 0xe0 { 0xa0 } else { 0x80 },
+                if lead == 0xed { 0x9f } else { 0xbf },
+            ),
+            0xf0..=0xf4 => (
+                4,
+                if lead == 0xf0 { 0x90 } else { 0x80 },
+                if lead == 0xf4 { 0x8f } else { 0xbf },
+            ),
             _ => return Err((i, Some(1))),
         };
-        let (mut low, mut high) = (low, high);
         for k in 1..len {
             let Some(&b) = bytes.get(i + k) else {
                 return Err((i, None));
