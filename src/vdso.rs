@@ -104,25 +104,36 @@ pub fn find_symbol_in(image: &[u8], name: &[u8], version: &[u8], hash_kind: Hash
     let dynamic = find(linux_raw_sys::elf::PT_DYNAMIC)?;
     // Addresses in the image are virtual addresses of its first PT_LOAD segment.
     let at = |vaddr: usize| vaddr.checked_sub(load.p_vaddr)?.checked_add(load.p_offset);
-    let (mut symtab, mut strtab, mut hash, mut gnu_hash, mut versym, mut verdef) =
-        (None, None, None, None, None, None);
+    // The dynamic entries wanted, in this order; an offset of 0 (the ELF header) is
+    // none.
+    use linux_raw_sys::elf::{DT_GNU_HASH, DT_HASH, DT_STRTAB, DT_SYMTAB, DT_VERDEF, DT_VERSYM};
+    const WANTED: [usize; 6] = [
+        DT_SYMTAB,
+        DT_STRTAB,
+        DT_HASH,
+        DT_GNU_HASH,
+        DT_VERSYM,
+        DT_VERDEF,
+    ];
+    let mut found = [0usize; 6];
     let mut d = at(dynamic.p_vaddr)?;
     loop {
         let entry = img.read::<Elf_Dyn>(d)?;
-        // SAFETY: both union fields are plain integers of the same size.
-        let ptr = at(unsafe { entry.d_un.d_ptr });
-        match entry.d_tag {
-            linux_raw_sys::elf::DT_NULL => break,
-            linux_raw_sys::elf::DT_SYMTAB => symtab = ptr,
-            linux_raw_sys::elf::DT_STRTAB => strtab = ptr,
-            linux_raw_sys::elf::DT_HASH => hash = ptr,
-            linux_raw_sys::elf::DT_GNU_HASH => gnu_hash = ptr,
-            linux_raw_sys::elf::DT_VERSYM => versym = ptr,
-            linux_raw_sys::elf::DT_VERDEF => verdef = ptr,
-            _ => {}
+        if entry.d_tag == linux_raw_sys::elf::DT_NULL {
+            break;
+        }
+        if let Some(slot) = WANTED
+            .iter()
+            .zip(&mut found)
+            .find(|(t, _)| **t == entry.d_tag)
+        {
+            // SAFETY: both union fields are plain integers of the same size.
+            *slot.1 = at(unsafe { entry.d_un.d_ptr }).unwrap_or(0);
         }
         d = d.checked_add(size_of::<Elf_Dyn>())?;
     }
+    let some = |o: usize| (o != 0).then_some(o);
+    let [symtab, strtab, hash, gnu_hash, versym, verdef] = found.map(some);
     let (symtab, strtab) = (symtab?, strtab?);
     let nsyms = match (hash, hash_kind) {
         // nchain, the table's second word: one per symbol.
