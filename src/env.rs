@@ -252,25 +252,19 @@ pub fn remove(name: &[u8]) -> Result<()> {
 
 /// `std::env::current_dir`: the kernel's answer, so a deleted directory is `ENOENT`.
 pub fn cwd() -> Result<Vec<u8>> {
-    let mut buf: Vec<u8> = Vec::new();
-    let mut cap = io::PATH_MAX;
-    loop {
-        buf.try_reserve_exact(cap).map_err(|_| Errno::ENOMEM)?;
-        // SAFETY: the kernel writes at most `cap` bytes into the reserved space.
-        match retry(|| unsafe { sys::getcwd(buf.as_mut_ptr(), cap) }) {
-            Ok(n) => {
-                // SAFETY: the kernel wrote `n` bytes, the NUL included (`n` counts it).
-                unsafe { buf.set_len(n.saturating_sub(1)) };
-                // A path that is not reachable from our root comes back as "(unreachable)/...".
-                return if buf.first() == Some(&b'/') {
-                    Ok(buf)
-                } else {
-                    Err(Errno::ENOENT)
-                };
-            }
-            Err(Errno::ERANGE) => cap *= 2,
-            Err(e) => return Err(e),
-        }
+    io::copy(cwd_in(&mut [0; io::PATH_MAX])?)
+}
+
+/// [`cwd`] in `buf`: the kernel builds the path in one page and answers
+/// `ENAMETOOLONG` for a longer one, so PATH_MAX bytes always do.
+pub fn cwd_in(buf: &mut [u8; io::PATH_MAX]) -> Result<&[u8]> {
+    // SAFETY: the kernel writes at most the buffer's length.
+    let n = retry(|| unsafe { sys::getcwd(buf.as_mut_ptr(), buf.len()) })?;
+    // `n` counts the NUL. A path that is not reachable from our root comes back as
+    // "(unreachable)/...".
+    match buf.get(..n.saturating_sub(1)) {
+        Some(path) if path.first() == Some(&b'/') => Ok(path),
+        _ => Err(Errno::ENOENT),
     }
 }
 

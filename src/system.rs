@@ -27,10 +27,20 @@ pub fn cpu_count() -> Result<usize> {
 
 /// The uname node name (what `hostname` prints).
 pub fn hostname() -> Result<Vec<u8>> {
+    crate::io::copy(hostname_in(&mut [0; HOST_NAME_BYTES])?)
+}
+
+/// Room for a node name and its NUL (the kernel's `__NEW_UTS_LEN + 1`).
+pub const HOST_NAME_BYTES: usize = 65;
+
+/// [`hostname`] in `buf`, without a copy on the heap.
+pub fn hostname_in(buf: &mut [u8; HOST_NAME_BYTES]) -> Result<&[u8]> {
     // SAFETY: plain bytes; all-zero is valid.
     let mut uts: linux_raw_sys::system::new_utsname = unsafe { core::mem::zeroed() };
     sys::uname(&mut uts)?;
     #[allow(clippy::unnecessary_cast)] // c_char is i8 on x86_64, u8 on aarch64 and riscv64
-    let name = uts.nodename.map(|c| c as u8);
-    crate::io::copy(name.split(|&c| c == 0).next().unwrap_or_default())
+    {
+        *buf = uts.nodename.map(|c| c as u8);
+    }
+    Ok(buf.split(|&c| c == 0).next().unwrap_or_default())
 }

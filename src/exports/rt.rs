@@ -318,7 +318,7 @@ pub unsafe extern "C" fn rt_file_mmap_read_bytes(path_ptr: *const u8, len: u64) 
 /// The working directory (lossy UTF-8); NIL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_cwd() -> V {
-    value_or_nil(env::cwd().and_then(|d| lossy_string(&d)))
+    value_or_nil(env::cwd_in(&mut [0; io::PATH_MAX]).and_then(lossy_string))
 }
 
 /// `HOME`, else `USERPROFILE`, else NIL.
@@ -438,8 +438,8 @@ pub extern "C" fn rt_system_cpu_count() -> i64 {
 /// this one gives the real name, and "localhost" only when uname fails.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_hostname() -> V {
-    let name = record(system::hostname());
-    let name = name.as_deref().unwrap_or(b"localhost");
+    let mut buf = [0; system::HOST_NAME_BYTES];
+    let name = record(system::hostname_in(&mut buf)).unwrap_or(b"localhost");
     value_or_nil(lossy_string(name))
 }
 
