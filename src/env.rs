@@ -71,12 +71,6 @@ pub fn auxv() -> *const usize {
     AUXV.load(Ordering::Relaxed)
 }
 
-/// The strings packed in `buf` (NUL-terminated, one after another, as the
-/// environment and argument lists here are kept), each without its NUL.
-pub fn unpacked(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
-    io::c_strings(buf).map(|s| s.split_last().map_or(s, |(_, text)| text))
-}
-
 /// The C strings of a null-terminated pointer array (at most `limit`), copied and
 /// packed into one buffer, each with its NUL.
 ///
@@ -115,7 +109,7 @@ fn proc_list(path: &[u8]) -> Vec<u8> {
     crate::fs::read(path).unwrap_or_default()
 }
 
-/// The program's arguments, `argv[0]` first, packed (see [`unpacked`]); none when
+/// The program's arguments, `argv[0]` first, packed (see [`io::unpacked`]); none when
 /// memory runs out.
 pub fn args() -> Vec<u8> {
     let argv = ARGV.load(Ordering::Relaxed);
@@ -130,14 +124,14 @@ pub fn args() -> Vec<u8> {
 /// argv over), packed; empty until then.
 static SET_ARGS: SpinLock<Vec<u8>> = SpinLock::new(Vec::new());
 
-/// Replaces the stored argument list (packed, see [`unpacked`]).
+/// Replaces the stored argument list (packed, see [`io::unpacked`]).
 pub fn set_args(list: Vec<u8>) {
     let old = core::mem::replace(&mut *SET_ARGS.lock(), list);
     drop(old);
 }
 
 /// Calls `f` with the stored argument list, or with the process's own arguments when
-/// nothing (or an empty list) was stored, packed (see [`unpacked`]).
+/// nothing (or an empty list) was stored, packed (see [`io::unpacked`]).
 pub fn with_args<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     let stored = SET_ARGS.lock();
     if stored.is_empty() {

@@ -203,50 +203,33 @@ fn parent_of(path: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// Names packed into one buffer: listing a directory costs two growing
-/// allocations, not one per entry.
+/// Names packed into one buffer, each ending in a NUL (no name holds one): listing
+/// a directory costs one growing allocation, not one per entry.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Names {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+    packed: Vec<u8>,
+    count: usize,
 }
 
 impl Names {
     /// How many names.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.count
     }
 
     /// Whether there are no names.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.count == 0
     }
 
     /// Name `i`, in the kernel's order.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(prev) => *self.ends.get(prev)?,
-            None => 0,
-        };
-        self.bytes.get(start..end)
+        self.iter().nth(i)
     }
 
     /// The names in the kernel's order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + Clone {
-        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
-    }
-
-    /// Room for the names of one getdents64 batch of `batch` bytes: no name is
-    /// longer than its record, and no record is shorter than 24 bytes.
-    fn reserve_batch(&mut self, batch: usize) -> Result<()> {
-        self.bytes.try_reserve(batch).map_err(|_| Errno::ENOMEM)?;
-        self.ends.try_reserve(batch / 24).map_err(|_| Errno::ENOMEM)
-    }
-
-    fn push(&mut self, name: &[u8]) -> Result<()> {
-        io::extend(&mut self.bytes, name)?;
-        io::push(&mut self.ends, self.bytes.len())
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + Clone {
+        io::unpacked(&self.packed)
     }
 }
 
@@ -267,11 +250,14 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
         if n == 0 {
             return Ok(names);
         }
-        names.reserve_batch(n)?;
+        // No name with its NUL is longer than its record: room for the batch.
+        names.packed.try_reserve(n).map_err(|_| Errno::ENOMEM)?;
         // SAFETY: the kernel initialised the first `n` bytes.
         for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) }) {
             if name != b"." && name != b".." {
-                names.push(name)?;
+                io::extend(&mut names.packed, name)?;
+                io::extend(&mut names.packed, b"\0")?;
+                names.count += 1;
             }
         }
     }

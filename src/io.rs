@@ -192,6 +192,12 @@ pub fn c_strings(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
     })
 }
 
+/// The strings packed in `buf` (NUL-terminated, one after another, as the
+/// environment, argument and name lists of this crate are kept), each without its NUL.
+pub fn unpacked(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
+    c_strings(buf).map(|s| s.split_last().map_or(s, |(_, text)| text))
+}
+
 /// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for
 /// /proc files) only sizes the first allocation; past it the buffer doubles.
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {

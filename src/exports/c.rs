@@ -396,7 +396,7 @@ pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usi
 pub unsafe extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
     // SAFETY: the caller's contract for `count`.
     let count = unsafe { count.as_mut() };
-    record(pack_strings(env::unpacked(&env::args()), count)).unwrap_or(ptr::null_mut())
+    record(pack_strings(io::unpacked(&env::args()), count)).unwrap_or(ptr::null_mut())
 }
 
 /// `items` as a NULL-terminated array of strings followed by the strings themselves,
