@@ -4,9 +4,10 @@
 //! The vDSO is found through auxv `AT_SYSINFO_EHDR`: from the program entry in a
 //! bootstrap build ([`crate::env::auxv`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
 //! /proc/self/auxv. Its ELF image is checked (magic, 64-bit, little-endian, this
-//! architecture's machine: under qemu-user the auxv handed over can be the host's)
+//! architecture's machine: under qemu-user the auxv handed over can be the host's),
+//! in place in a bootstrap build (the kernel mapped what its own auxv names), else
 //! after the kernel has copied it (so an unmapped or unreadable page is an error,
-//! not a fault), then every read of the copy is checked for range and alignment;
+//! not a fault); every read of the image is checked for range and alignment;
 //! the symbol is looked up through DT_HASH or DT_GNU_HASH and its version checked. Whenever anything is missing or
 //! odd, the answer is "no vDSO" and callers use the system call.
 
