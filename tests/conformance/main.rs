@@ -780,9 +780,15 @@ fn args() {
     unsafe { ours::rt_set_args(0, std::ptr::null()) };
 }
 
-/// What `f` writes to fd 1 or 2, captured through a temporary file.
+/// What `f` writes to fd 1 or 2, captured through a temporary file. The harness
+/// writes "test NAME ... ok" to fd 1 through std's stdout from its own thread when
+/// another test ends: std's buffer is emptied first, and std's stdout and stderr
+/// stay locked meanwhile (reentrant: the model's own writes still pass), so none
+/// of that lands in the capture.
 fn captured(fd: i32, f: impl FnOnce()) -> Vec<u8> {
-    use std::io::{Read, Seek};
+    use std::io::{Read, Seek, Write};
+    let mut held = (io::stdout().lock(), io::stderr().lock());
+    held.0.flush().unwrap();
     let mut file = tempfile::tempfile().unwrap();
     let saved = unsafe { libc::dup(fd) };
     assert_eq!(
