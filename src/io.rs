@@ -143,6 +143,7 @@ fn iovec(s: &[u8]) -> uapi::iovec {
 
 /// Whether `bytes` holds `byte`: a plain loop, where `slice::contains` brings core's
 /// word-at-a-time memchr (half a kilobyte) into every program.
+#[allow(clippy::manual_contains)] // contains is the memchr this avoids
 pub fn has(bytes: &[u8], byte: u8) -> bool {
     bytes.iter().any(|&c| c == byte)
 }

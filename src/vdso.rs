@@ -60,7 +60,9 @@ fn resolve() -> Option<usize> {
     #[cfg(not(feature = "bootstrap"))]
     let image = load_image(|len| kernel_copy(base, len))?;
     let (name, version) = arch::VDSO_CLOCK_GETTIME;
-    base.checked_add(find_symbol_in(&image, name, version, Hash::Any)?)
+    #[allow(clippy::needless_borrow)] // a Vec in builds without `bootstrap`
+    let offset = find_symbol_in(&image, name, version, Hash::Any)?;
+    base.checked_add(offset)
 }
 
 /// Which symbol table index [`find_symbol`] may use (tests pin one down).
