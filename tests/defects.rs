@@ -515,3 +515,75 @@ fn children_of_a_process_without_stdio_get_theirs() {
     assert!(status.success(), "{status:?}");
     assert_eq!(std::fs::read(&out).unwrap(), b"out\n|err\n|3");
 }
+
+// ---- a name twice in the start-up environment ---------------------------------------
+
+/// The environment is one packed buffer; a name the start-up environment holds twice
+/// reads as its first value (as glibc's getenv), and setting it replaces both, so a
+/// child sees it once. Checked in a copy of this test binary started by execve with
+/// such an environment (x86_64 only, as above).
+#[test]
+fn a_name_twice_at_start_up_is_set_once() {
+    use ffi_syscalls::env;
+    const CHILD: &str = "DEFECTS_DUP_ENV_OUT";
+    if let Some(out) = std::env::var_os(CHILD) {
+        let first = env::get(b"DEFECTS_DUP").unwrap().unwrap();
+        env::set(b"DEFECTS_DUP", b"3").unwrap();
+        let now = env::get(b"DEFECTS_DUP").unwrap().unwrap();
+        let seen = process::run(b"sh", &[b"-c", b"env | grep ^DEFECTS_DUP="]).unwrap();
+        std::fs::write(
+            out,
+            [first, b"|".to_vec(), now, b"|".to_vec(), seen.stdout].concat(),
+        )
+        .unwrap();
+        return;
+    }
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seen");
+    let exe = CString::new(bytes(&std::env::current_exe().unwrap())).unwrap();
+    let args = [
+        exe.clone(),
+        c"--exact".into(),
+        c"a_name_twice_at_start_up_is_set_once".into(),
+        c"--test-threads=1".into(),
+    ];
+    let path = std::env::var("PATH").unwrap();
+    let envs = [
+        CString::new(format!("{CHILD}={}", out.display())).unwrap(),
+        c"DEFECTS_DUP=1".into(),
+        c"DEFECTS_DUP=2".into(),
+        CString::new(format!("PATH={path}")).unwrap(),
+    ];
+    let argv: Vec<*const libc::c_char> = args
+        .iter()
+        .map(|a| a.as_ptr())
+        .chain([std::ptr::null()])
+        .collect();
+    let envp: Vec<*const libc::c_char> = envs
+        .iter()
+        .map(|e| e.as_ptr())
+        .chain([std::ptr::null()])
+        .collect();
+    // Only async-signal-safe calls between fork and exec: everything is made above.
+    // The copy's own test report goes to /dev/null, not into this one's.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+            libc::dup2(null, 1);
+            libc::dup2(null, 2);
+            libc::execve(exe.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            libc::_exit(127);
+        }
+    }
+    let mut status = 0;
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{status:#x}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"1|3|DEFECTS_DUP=3\n");
+}
