@@ -35,10 +35,12 @@ fn build(f: &mut Fields, depth: u32) -> V {
                 let items: Vec<&[u8]> = (0..n).map(|_| f.field()).collect();
                 made(value::string_array(items.into_iter()))
             } else {
-                let arr = rt_array_new(0);
+                // SAFETY: the value ABI's constructor, which takes a plain integer.
+                let arr = unsafe { rt_array_new(0) };
                 for _ in 0..n {
                     let v = build(f, depth - 1);
-                    assert!(rt_array_push(arr, v));
+                    // SAFETY: both are values the value ABI made (or immediates).
+                    assert!(unsafe { rt_array_push(arr, v) });
                 }
                 arr
             }
@@ -62,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
     // Always a Tuple of (String, String, Int).
     assert!(unsafe { value::string_bytes(rt_tuple_get(t, 0)) }.is_some());
     assert!(unsafe { value::string_bytes(rt_tuple_get(t, 1)) }.is_some());
-    assert!(rt_tuple_get(t, 2).as_int().is_some());
+    // SAFETY: the accessor checks the value itself.
+    assert!(unsafe { rt_tuple_get(t, 2) }.as_int().is_some());
     value::release(t);
     value::release(args);
 });
