@@ -161,7 +161,7 @@ pub(crate) fn locked_env() -> Result<Guard<'static, Env>> {
 }
 
 /// A name `setenv` would accept: non-empty, no `=`, no NUL.
-pub(crate) fn check_name(name: &[u8]) -> Result<()> {
+fn check_name(name: &[u8]) -> Result<()> {
     if name.is_empty() || io::has(name, b'=') || io::has(name, 0) {
         Err(Errno::EINVAL)
     } else {

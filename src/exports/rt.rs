@@ -324,13 +324,14 @@ pub extern "C" fn rt_env_cwd() -> V {
 /// `HOME`, else `USERPROFILE`, else NIL.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_home() -> V {
-    // The String is made from the environment itself, under its lock: no copy.
-    value_or_nil(env::locked_env().and_then(|env| {
-        let home = [&b"HOME"[..], b"USERPROFILE"]
-            .into_iter()
-            .find_map(|name| env::lookup(&env.entries, name).filter(|v| utf8(v).is_ok()));
-        value::string(home.ok_or(Errno::ENOENT)?)
-    }))
+    let var = |name: &[u8]| env::get(name).ok().flatten().filter(|v| utf8(v).is_ok());
+    match var(b"HOME").or_else(|| var(b"USERPROFILE")) {
+        Some(home) => value_or_nil(value::string(&home)),
+        None => {
+            super::set_errno(Errno::ENOENT);
+            V::NIL
+        }
+    }
 }
 
 /// The longest environment variable name the runtime accepts.
@@ -356,14 +357,10 @@ unsafe fn env_name<'a>(ptr: *const u8, len: u64) -> Result<Cow<'a, [u8]>> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_env_get(name: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    value_or_nil(unsafe { env_name(name, len) }.and_then(|name| {
-        env::check_name(&name)?;
-        // The String is made from the environment itself, under its lock: no copy.
-        let env = env::locked_env()?;
-        value::string(utf8(
-            env::lookup(&env.entries, &name).ok_or(Errno::ENOENT)?,
-        )?)
-    }))
+    let found = unsafe { env_name(name, len) }
+        .and_then(|n| env::get(&n))
+        .and_then(|v| v.ok_or(Errno::ENOENT));
+    value_or_nil(found.and_then(|v| value::string(utf8(&v)?)))
 }
 
 /// Sets a variable for this process and its children. The name: 1 to 4095 bytes,
