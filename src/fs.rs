@@ -222,7 +222,7 @@ impl Names {
         self.count == 0
     }
 
-    /// Name `i`, in the kernel's order.
+    /// Name `i`, in the kernel's order (a walk over the names before it).
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         self.iter().nth(i)
     }

@@ -100,10 +100,9 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // default, so none of ours runs in it.
     let mut stack = core::mem::MaybeUninit::<[u128; CHILD_STACK / 16]>::uninit();
     let top = stack.as_mut_ptr() as usize + CHILD_STACK;
-    // The environment stays locked until the child has exec'd: its envp points
-    // into it (no copy), and so does the PATH it searches.
-    let env = crate::env::locked_env()?;
-    let entries = &env.entries;
+    // A copy of the environment for the child's envp and its PATH search: the lock
+    // is held only for the copy, not while the child starts.
+    let entries = &io::copy(&crate::env::locked_env()?.entries)?;
     // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null.
     let mut pointers = Vec::new();
     io::push(&mut pointers, SHELL.as_ptr())?;
@@ -130,7 +129,7 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
     let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
-    drop((env, pointers, dev_null, out_w, err_w, status_w));
+    drop((pointers, dev_null, out_w, err_w, status_w));
     let pid = pid? as i32;
 
     let result = exec_status(&status_r).and_then(|()| collect([out_r, err_r], out));
@@ -233,11 +232,12 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// `c.slots` must be "/bin/sh" followed by argv, and `c.envp` a null-terminated
 /// array, of NUL-terminated strings; argv[0]'s slot is written.
 unsafe fn exec_child(c: &Child) -> Errno {
-    // First each source above 2 (a copy, close-on-exec), so that putting one in
-    // place can not overwrite another: in a process started with 0, 1 or 2
-    // closed, the pipes may have those numbers.
+    // First each source numbered 0, 1 or 2 moved above 2 (a copy, close-on-exec),
+    // so that putting one in place can not overwrite another: in a process started
+    // with 0, 1 or 2 closed, the pipes may have those numbers. (Only those: a
+    // process near its descriptor limit needs no spare numbers.)
     let mut stdio = c.stdio;
-    for fd in &mut stdio {
+    for fd in stdio.iter_mut().filter(|fd| **fd <= 2) {
         // SAFETY: F_DUPFD_CLOEXEC takes an integer.
         match unsafe { sys::fcntl(*fd, uapi::F_DUPFD_CLOEXEC, 3) } {
             Ok(copy) => *fd = copy as RawFd,

@@ -524,7 +524,8 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
             }
             // SAFETY: a NUL-terminated string (the contract above).
             let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
-            if utf8(a).is_ok() {
+            // Room first, so the argument goes in whole with its NUL or not at all.
+            if utf8(a).is_ok() && list.try_reserve(a.len() + 1).is_ok() {
                 let _ = io::extend(&mut list, a).and_then(|()| io::extend(&mut list, b"\0"));
             }
         }
