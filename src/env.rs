@@ -22,11 +22,10 @@ static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The environment: NUL-terminated `NAME=VALUE` entries packed one after another in
 /// one buffer (what `execve` takes, and one allocation, not one per entry).
-pub(crate) struct Env {
+struct Env {
     /// Whether `entries` holds the start-up environment yet (it is copied on first use).
     copied: bool,
-    /// The entries.
-    pub(crate) entries: Vec<u8>,
+    entries: Vec<u8>,
 }
 
 static ENV: SpinLock<Env> = SpinLock::new(Env {
@@ -143,9 +142,8 @@ pub fn with_args<R>(f: impl FnOnce(&[u8]) -> R) -> R {
 }
 
 /// The environment, locked, copied from the start-up one on first use (`ENOMEM`
-/// when that copy fails; it is tried again next time). `process::run` holds it
-/// while its child starts, so the child's `envp` can point into it.
-pub(crate) fn locked_env() -> Result<Guard<'static, Env>> {
+/// when that copy fails; it is tried again next time).
+fn locked_env() -> Result<Guard<'static, Env>> {
     let mut env = ENV.lock();
     if !env.copied {
         let envp = ENVP.load(Ordering::Relaxed);
@@ -183,7 +181,8 @@ fn entry(env: &[u8], name: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-/// Takes `start..end` out of `buf`, closing the gap.
+/// Takes `start..end` out of `buf`, closing the gap (`Vec::drain`'s range check would
+/// bring a panic path).
 fn cut(buf: &mut Vec<u8>, start: usize, end: usize) {
     let len = buf.len();
     if start <= end && end <= len {
@@ -235,6 +234,12 @@ fn remove_from(env: &mut Vec<u8>, name: &[u8]) {
     while let Some((value, end)) = entry(env, name) {
         cut(env, value - name.len() - 1, end);
     }
+}
+
+/// A copy of the whole environment, packed (for a child's `envp`): the lock is held
+/// for the copy only.
+pub(crate) fn c_entries() -> Result<Vec<u8>> {
+    io::copy(&locked_env()?.entries)
 }
 
 /// Removes `name`; removing an unset name is fine, an invalid one is `EINVAL`.

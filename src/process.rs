@@ -100,9 +100,9 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // default, so none of ours runs in it.
     let mut stack = core::mem::MaybeUninit::<[u128; CHILD_STACK / 16]>::uninit();
     let top = stack.as_mut_ptr() as usize + CHILD_STACK;
-    // A copy of the environment for the child's envp and its PATH search: the lock
-    // is held only for the copy, not while the child starts.
-    let entries = &io::copy(&crate::env::locked_env()?.entries)?;
+    // A copy of the environment for the child's envp and its PATH search, so no
+    // lock is held while the child starts.
+    let entries = &crate::env::c_entries()?;
     // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null.
     let mut pointers = Vec::new();
     io::push(&mut pointers, SHELL.as_ptr())?;
