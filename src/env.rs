@@ -218,8 +218,7 @@ pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
         return Err(Errno::EINVAL);
     }
     let env = &mut locked_env()?.entries;
-    env.try_reserve(name.len() + value.len() + 2)
-        .map_err(|_| Errno::ENOMEM)?;
+    io::reserve(env, name.len() + value.len() + 2)?;
     remove_from(env, name);
     // The room is reserved: these cannot fail.
     for part in [name, b"=", value, b"\0"] {

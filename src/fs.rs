@@ -242,8 +242,7 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
     let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_DIRECTORY, 0)?;
     let mut names = Names::default();
     let mut buf: Vec<u8> = Vec::new();
-    buf.try_reserve_exact(DIR_BUFFER)
-        .map_err(|_| Errno::ENOMEM)?;
+    io::reserve(&mut buf, DIR_BUFFER)?;
     loop {
         // SAFETY: the kernel writes at most `capacity` bytes into `buf`.
         let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf.as_mut_ptr(), buf.capacity()) })?;
@@ -251,7 +250,7 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
             return Ok(names);
         }
         // No name with its NUL is longer than its record: room for the batch.
-        names.packed.try_reserve(n).map_err(|_| Errno::ENOMEM)?;
+        io::reserve(&mut names.packed, n)?;
         // SAFETY: the kernel initialised the first `n` bytes.
         for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) }) {
             if name != b"." && name != b".." {

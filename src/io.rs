@@ -4,6 +4,7 @@
 use crate::Errno;
 use crate::sys::{self, RawFd, Result, uapi};
 use alloc::vec::Vec;
+use core::mem::{align_of, size_of};
 
 /// Linux's PATH_MAX: the longest path the kernel takes, NUL included.
 pub const PATH_MAX: usize = 4096;
@@ -148,12 +149,71 @@ pub fn has(bytes: &[u8], byte: u8) -> bool {
     bytes.iter().any(|&c| c == byte)
 }
 
+/// Makes room in `v` for `additional` more elements, or `ENOMEM`. An empty `v` gets
+/// exactly that room; a full one at least doubles (amortised growth, as `Vec`'s).
+///
+/// The crate's one growth path. It asks the allocator directly (`alloc`, `realloc`)
+/// instead of going through `Vec::try_reserve`, whose layers of layout checks and
+/// error values cost every program some 600 bytes; like `try_reserve`, and unlike
+/// `Vec::push` or `extend_from_slice`, it cannot panic or abort, so it brings
+/// neither the allocation-failure handler nor core::fmt along.
+pub fn reserve<T>(v: &mut Vec<T>, additional: usize) -> Result<()> {
+    const { assert!(size_of::<T>() != 0) }; // no zero-sized elements: no such Vec here
+    let (len, cap) = (v.len(), v.capacity());
+    if cap - len >= additional {
+        return Ok(());
+    }
+    let want = len.checked_add(additional).ok_or(Errno::ENOMEM)?;
+    let new_cap = want.max(cap.wrapping_mul(2));
+    let bytes = new_cap.checked_mul(size_of::<T>()).ok_or(Errno::ENOMEM)?;
+    let old = cap * size_of::<T>();
+    // SAFETY: T's alignment; `bytes > old` as `new_cap > cap`; a Vec with capacity
+    // holds a block of exactly `old` bytes from the global allocator.
+    let p = unsafe { grow_bytes(v.as_mut_ptr().cast(), old, bytes, align_of::<T>()) }?;
+    // The old Vec's buffer is now `p`'s (realloc moved or kept it): forget it, and
+    // rebuild the Vec around the new one.
+    core::mem::forget(core::mem::take(v));
+    // SAFETY: `p` comes from the global allocator with the layout of `new_cap`
+    // elements of T, and holds the `len` elements the Vec had.
+    *v = unsafe { Vec::from_raw_parts(p.cast(), len, new_cap) };
+    Ok(())
+}
+
+/// A block of `new` bytes aligned to `align` holding the first `old` bytes of `ptr`:
+/// [`reserve`]'s one non-generic part.
+///
+/// # Safety
+/// `align` is a power of two and `new > old`; when `old` is not 0, `ptr` is a block
+/// of `old` bytes aligned to `align` from the global allocator, which this call
+/// takes over (it is freed or kept in the block returned).
+unsafe fn grow_bytes(ptr: *mut u8, old: usize, new: usize, align: usize) -> Result<*mut u8> {
+    use alloc::alloc::{Layout, alloc, realloc};
+    // Layout's rule: the size rounded up to `align` must not exceed isize::MAX.
+    if new > isize::MAX as usize - (align - 1) {
+        return Err(Errno::ENOMEM);
+    }
+    // SAFETY: the layouts are valid (checked above, and the caller's power of two);
+    // the old one is `ptr`'s when `old` is not 0 (the caller's contract).
+    let p = unsafe {
+        if old == 0 {
+            alloc(Layout::from_size_align_unchecked(new, align))
+        } else {
+            realloc(ptr, Layout::from_size_align_unchecked(old, align), new)
+        }
+    };
+    if p.is_null() {
+        Err(Errno::ENOMEM)
+    } else {
+        Ok(p)
+    }
+}
+
 /// Appends `data` to `v`; `ENOMEM` when it cannot grow. Unlike `extend_from_slice`
 /// (and [`push`] unlike `Vec::push`) it cannot panic, so it brings neither the
 /// allocation-failure handler nor core::fmt into a program: the crate grows its
-/// buffers only with these or with `try_reserve`.
+/// buffers only with these or with [`reserve`].
 pub fn extend(v: &mut Vec<u8>, data: &[u8]) -> Result<()> {
-    v.try_reserve(data.len()).map_err(|_| Errno::ENOMEM)?;
+    reserve(v, data.len())?;
     // SAFETY: room for `data.len()` more bytes was reserved just above.
     unsafe {
         core::ptr::copy_nonoverlapping(data.as_ptr(), v.as_mut_ptr().add(v.len()), data.len());
@@ -171,7 +231,7 @@ pub fn copy(data: &[u8]) -> Result<Vec<u8>> {
 
 /// Appends `x` to `v`; `ENOMEM` when it cannot grow (see [`extend`]).
 pub fn push<T>(v: &mut Vec<T>, x: T) -> Result<()> {
-    v.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
+    reserve(v, 1)?;
     // SAFETY: room for one more was reserved just above.
     unsafe {
         v.as_mut_ptr().add(v.len()).write(x);
@@ -204,8 +264,7 @@ pub fn unpacked(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {
     // One byte past the hint lets a correct hint finish with one read plus the read
     // that sees EOF, without growing.
-    out.try_reserve_exact(size_hint.saturating_add(1))
-        .map_err(|_| Errno::ENOMEM)?;
+    reserve(out, size_hint.saturating_add(1))?;
     while read_some(fd, out)? != 0 {}
     Ok(())
 }
@@ -215,7 +274,7 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()>
 pub fn read_some(fd: RawFd, out: &mut Vec<u8>) -> Result<usize> {
     if out.len() == out.capacity() {
         let grow = out.capacity().max(4096);
-        out.try_reserve(grow).map_err(|_| Errno::ENOMEM)?;
+        reserve(out, grow)?;
     }
     let spare = out.spare_capacity_mut();
     // SAFETY: the kernel writes at most `spare.len()` bytes into the spare capacity.

@@ -1,6 +1,7 @@
 //! Facts about the machine.
 
 use crate::Errno;
+use crate::io;
 use crate::sys::{self, Result};
 use alloc::vec::Vec;
 
@@ -11,7 +12,7 @@ pub fn cpu_count() -> Result<usize> {
     let mut len = 128;
     loop {
         let mut mask: Vec<u8> = Vec::new();
-        mask.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
+        io::reserve(&mut mask, len)?;
         // SAFETY: `mask` has room for `len` bytes; the kernel writes the first `n`.
         match unsafe { sys::sched_getaffinity(0, len, mask.as_mut_ptr()) } {
             Ok(n) => {

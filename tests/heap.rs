@@ -1,6 +1,6 @@
 //! The bootstrap allocator (`heap::MmapHeap`) driven directly: alignment, integrity
 //! under random alloc/realloc/free, reuse of freed small blocks, large blocks given
-//! back to the kernel.
+//! back to the kernel; and `io::reserve`, the crate's buffer growth, beside `Vec`.
 
 use ffi_syscalls::heap::{MAX_SMALL, MmapHeap};
 use std::alloc::{GlobalAlloc, Layout};
@@ -123,4 +123,51 @@ fn large_blocks_go_back_to_the_kernel() {
     assert_eq!(r as usize % 4096, 0);
     unsafe { heap.dealloc(r, page) };
     assert!(unsafe { heap.alloc(Layout::from_size_align(64 << 10, 1 << 16).unwrap()) }.is_null());
+}
+
+/// `io::reserve`, the crate's one growth path, against `Vec::reserve` (the oracle):
+/// the room it promises, the contents kept across moves, exact room for an empty
+/// buffer, at least doubling for a full one, and ENOMEM (the buffer unchanged) for
+/// sizes no allocator can give.
+#[test]
+fn reserve_grows_like_vec() {
+    use ffi_syscalls::{Errno, io};
+    let mut ours: Vec<u8> = Vec::new();
+    io::reserve(&mut ours, 10).unwrap();
+    assert_eq!(
+        ours.capacity(),
+        10,
+        "an empty buffer gets exactly what it asks"
+    );
+    let mut model: Vec<u8> = Vec::new();
+    for i in 0..100_000u32 {
+        let byte = (i % 251) as u8;
+        if ours.len() == ours.capacity() {
+            let before = ours.capacity();
+            io::reserve(&mut ours, 1).unwrap();
+            assert!(ours.capacity() >= 2 * before, "grows by doubling");
+        }
+        io::push(&mut ours, byte).unwrap();
+        model.push(byte);
+    }
+    assert_eq!(ours, model);
+    // Elements wider than a byte keep their alignment and values.
+    let mut words: Vec<u64> = Vec::new();
+    for i in 0..1000u64 {
+        io::push(&mut words, i * 3).unwrap();
+        assert_eq!(words.as_ptr() as usize % align_of::<u64>(), 0);
+    }
+    assert!(words.iter().enumerate().all(|(i, &w)| w == i as u64 * 3));
+    let (ptr, len) = (ours.as_ptr(), ours.len());
+    assert_eq!(io::reserve(&mut ours, usize::MAX), Err(Errno::ENOMEM));
+    assert_eq!(
+        io::reserve(&mut ours, isize::MAX as usize),
+        Err(Errno::ENOMEM)
+    );
+    assert_eq!(
+        (ours.as_ptr(), ours.len()),
+        (ptr, len),
+        "unchanged after ENOMEM"
+    );
+    assert_eq!(io::reserve(&mut words, usize::MAX / 4), Err(Errno::ENOMEM));
 }

@@ -87,8 +87,7 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
         return Ok(Cow::Borrowed(bytes));
     }
     let mut out = Vec::new();
-    out.try_reserve(bytes.len() + 8)
-        .map_err(|_| Errno::ENOMEM)?;
+    io::reserve(&mut out, bytes.len() + 8)?;
     // Each invalid sequence (as utf8::check delimits it, the same as utf8_chunks)
     // becomes one U+FFFD.
     let mut rest = bytes;
@@ -162,8 +161,7 @@ pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
                 return value::file_string(text);
             }
             let mut kept = Vec::new();
-            kept.try_reserve_exact(text.len())
-                .map_err(|_| Errno::ENOMEM)?;
+            io::reserve(&mut kept, text.len())?;
             for piece in text.split(|&c| c == b'\r') {
                 io::extend(&mut kept, piece)?;
             }
@@ -525,7 +523,7 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
             // SAFETY: a NUL-terminated string (the contract above).
             let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
             // Room first, so the argument goes in whole with its NUL or not at all.
-            if utf8(a).is_ok() && list.try_reserve(a.len() + 1).is_ok() {
+            if utf8(a).is_ok() && io::reserve(&mut list, a.len() + 1).is_ok() {
                 let _ = io::extend(&mut list, a).and_then(|()| io::extend(&mut list, b"\0"));
             }
         }
