@@ -123,14 +123,17 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
         }
     }
     if !kernel_copy_done {
-        let mut buf = [0u8; 64 * 1024];
+        // Not zeroed first: only what each read filled is used.
+        let mut buf = core::mem::MaybeUninit::<[u8; 64 * 1024]>::uninit();
+        let p = buf.as_mut_ptr().cast::<u8>();
         loop {
-            // SAFETY: `buf` is a live stack buffer.
-            let n = retry(|| unsafe { sys::read(from.raw(), buf.as_mut_ptr(), buf.len()) })?;
+            // SAFETY: the kernel writes at most the buffer's size into it.
+            let n = retry(|| unsafe { sys::read(from.raw(), p, 64 * 1024) })?;
             if n == 0 {
                 break;
             }
-            io::write_all(to.raw(), buf.get(..n).unwrap_or_default())?;
+            // SAFETY: the read initialised the first `n` bytes.
+            io::write_all(to.raw(), unsafe { core::slice::from_raw_parts(p, n) })?;
             copied += n as u64;
         }
     }

@@ -160,11 +160,16 @@ pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
             if !utf8_has_cr(text)? {
                 return value::file_string(text);
             }
-            let mut kept = Vec::new();
+            let mut kept: Vec<u8> = Vec::new();
             io::reserve(&mut kept, text.len())?;
-            for piece in text.split(|&c| c == b'\r') {
-                io::extend(&mut kept, piece)?;
+            let mut at = kept.as_mut_ptr();
+            for &c in text.iter().filter(|&&c| c != b'\r') {
+                // SAFETY: at most `text.len()` bytes go into the room reserved for them.
+                unsafe { at.write(c) };
+                at = at.wrapping_add(1);
             }
+            // SAFETY: the bytes up to `at` were written just above.
+            unsafe { kept.set_len(at.offset_from_unsigned(kept.as_ptr())) };
             value::file_string(&kept)
         })
     }))
