@@ -244,18 +244,19 @@ const DIR_BUFFER: usize = 64 * 1024;
 pub fn dir_list(path: &[u8]) -> Result<Names> {
     let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_DIRECTORY, 0)?;
     let mut names = Names::default();
-    let mut buf: Vec<u8> = Vec::new();
-    io::reserve(&mut buf, DIR_BUFFER)?;
+    // On the stack, as fs::copy's buffer: no allocation, and not zeroed first.
+    let mut buf = core::mem::MaybeUninit::<[u64; DIR_BUFFER / 8]>::uninit();
+    let buf = buf.as_mut_ptr().cast::<u8>();
     loop {
-        // SAFETY: the kernel writes at most `capacity` bytes into `buf`.
-        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf.as_mut_ptr(), buf.capacity()) })?;
+        // SAFETY: the kernel writes at most DIR_BUFFER bytes into `buf`.
+        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf, DIR_BUFFER) })?;
         if n == 0 {
             return Ok(names);
         }
         // No name with its NUL is longer than its record: room for the batch.
         io::reserve(&mut names.packed, n)?;
         // SAFETY: the kernel initialised the first `n` bytes.
-        for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) }) {
+        for name in dirents(unsafe { core::slice::from_raw_parts(buf, n) }) {
             if name != b"." && name != b".." {
                 io::extend(&mut names.packed, name)?;
                 io::extend(&mut names.packed, b"\0")?;
