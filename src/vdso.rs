@@ -55,13 +55,13 @@ fn resolve() -> Option<usize> {
     #[cfg(feature = "bootstrap")]
     // SAFETY: `load_image` reads from the header to the end of the first PT_LOAD
     // segment at most, all of which the kernel mapped readable.
-    let image =
+    let (image, segments) =
         load_image(|len| Some(unsafe { core::slice::from_raw_parts(base as *const u8, len) }))?;
     #[cfg(not(feature = "bootstrap"))]
-    let image = load_image(|len| kernel_copy(base, len))?;
+    let (image, segments) = load_image(|len| kernel_copy(base, len))?;
     let (name, version) = arch::VDSO_CLOCK_GETTIME;
     #[allow(clippy::needless_borrow)] // a Vec in builds without `bootstrap`
-    let offset = find_symbol_in(&image, name, version, Hash::Any)?;
+    let offset = lookup(&Image(&image), segments, name, version, Hash::Any)?;
     base.checked_add(offset)
 }
 
@@ -80,7 +80,7 @@ pub enum Hash {
 ///
 /// The image is not read in place: the kernel copies it (through a pipe), and a
 /// page that is unmapped or unreadable (PROT_NONE) is its `EFAULT`, never a fault
-/// here. The copy is then parsed by [`find_symbol_in`], every read checked.
+/// here. The copy is then parsed as [`find_symbol_in`] does, every read checked.
 ///
 /// # Safety
 /// Reading up to the end of the image's first PT_LOAD segment from `base` (at most
@@ -88,8 +88,8 @@ pub enum Hash {
 /// auxv names, not device memory. A function at the address returned is what the
 /// image says it is; calling it is the caller's responsibility.
 pub unsafe fn find_symbol(base: usize, name: &[u8], version: &[u8], hash: Hash) -> Option<usize> {
-    let image = load_image(|len| kernel_copy(base, len))?;
-    let offset = find_symbol_in(&image, name, version, hash)?;
+    let (image, segments) = load_image(|len| kernel_copy(base, len))?;
+    let offset = lookup(&Image(&image), segments, name, version, hash)?;
     base.checked_add(offset)
 }
 
@@ -99,17 +99,23 @@ pub unsafe fn find_symbol(base: usize, name: &[u8], version: &[u8], hash: Hash) 
 /// range and alignment against `image`.
 pub fn find_symbol_in(image: &[u8], name: &[u8], version: &[u8], hash_kind: Hash) -> Option<usize> {
     let img = Image(image);
-    let phdrs = program_headers(&img)?;
-    let phdr = |i: usize| img.read::<Elf_Phdr>(phdrs.checked_add(i * size_of::<Elf_Phdr>())?);
-    let count = usize::from(img.read::<Elf_Ehdr>(0)?.e_phnum);
-    let find = |kind: u32| (0..count).find_map(|i| phdr(i).filter(|p| p.p_type == kind));
-    let load = find(linux_raw_sys::elf::PT_LOAD)?;
-    let dynamic = find(linux_raw_sys::elf::PT_DYNAMIC)?;
+    lookup(&img, segments(&img)?, name, version, hash_kind)
+}
+
+/// [`find_symbol_in`] with the image's program headers already read.
+fn lookup(
+    img: &Image,
+    segments: Segments,
+    name: &[u8],
+    version: &[u8],
+    hash_kind: Hash,
+) -> Option<usize> {
+    let (load, dynamic) = (segments.load?, segments.dynamic?);
     // Addresses in the image are virtual addresses of its first PT_LOAD segment.
-    let at = |vaddr: usize| vaddr.checked_sub(load.p_vaddr)?.checked_add(load.p_offset);
-    // The dynamic entries wanted, in this order; an offset of 0 (the ELF header) is
-    // none.
-    use linux_raw_sys::elf::{DT_GNU_HASH, DT_HASH, DT_STRTAB, DT_SYMTAB, DT_VERDEF, DT_VERSYM};
+    let at = |vaddr: usize| vaddr.checked_sub(load.vaddr)?.checked_add(load.offset);
+    // The dynamic entries wanted; an offset of 0 (the ELF header) is none.
+    use linux_raw_sys::elf::{DT_GNU_HASH, DT_HASH, DT_NULL, DT_STRTAB, DT_SYMTAB};
+    use linux_raw_sys::elf::{DT_VERDEF, DT_VERSYM};
     const WANTED: [usize; 6] = [
         DT_SYMTAB,
         DT_STRTAB,
@@ -118,111 +124,155 @@ pub fn find_symbol_in(image: &[u8], name: &[u8], version: &[u8], hash_kind: Hash
         DT_VERSYM,
         DT_VERDEF,
     ];
-    let mut found = [0usize; 6];
-    let mut d = at(dynamic.p_vaddr)?;
-    loop {
-        let entry = img.read::<Elf_Dyn>(d)?;
-        if entry.d_tag == linux_raw_sys::elf::DT_NULL {
+    let mut found = [0; 6];
+    let table = at(dynamic)?;
+    for i in 0.. {
+        let entry = img.get::<Elf_Dyn>(table, i)?;
+        if entry.d_tag == DT_NULL {
             break;
         }
-        if let Some(slot) = WANTED
+        if let Some((_, slot)) = WANTED
             .iter()
             .zip(&mut found)
             .find(|(t, _)| **t == entry.d_tag)
         {
             // SAFETY: both union fields are plain integers of the same size.
-            *slot.1 = at(unsafe { entry.d_un.d_ptr }).unwrap_or(0);
+            *slot = at(unsafe { entry.d_un.d_ptr }).unwrap_or(0);
         }
-        d = d.checked_add(size_of::<Elf_Dyn>())?;
     }
-    let some = |o: usize| (o != 0).then_some(o);
-    let [symtab, strtab, hash, gnu_hash, versym, verdef] = found.map(some);
-    let (symtab, strtab) = (symtab?, strtab?);
-    let nsyms = match (hash, hash_kind) {
+    let [symtab, strtab, hash, gnu_hash, versym, verdef] = found;
+    if symtab == 0 || strtab == 0 {
+        return None;
+    }
+    let nsyms = if hash != 0 && hash_kind == Hash::Any {
         // nchain, the table's second word: one per symbol.
-        (Some(h), Hash::Any) => img.read::<u32>(h.checked_add(4)?)? as usize,
-        _ => gnu_hash_symbol_count(&img, gnu_hash?)?,
+        img.get::<u32>(hash, 1)? as usize
+    } else {
+        gnu_hash_symbol_count(img, gnu_hash)?
     };
     for i in 0..nsyms {
-        let sym = img.read::<Elf_Sym>(symtab.checked_add(i.checked_mul(size_of::<Elf_Sym>())?)?)?;
+        let sym = img.get::<Elf_Sym>(symtab, i)?;
         // The low four bits of st_info are the symbol's type.
         let is_func = u32::from(sym.st_info & 0xf) == linux_raw_sys::elf_uapi::STT_FUNC;
         if !is_func || sym.st_shndx == 0 || !img.c_str_is(strtab, sym.st_name as usize, name) {
             continue;
         }
-        if let Some(versym) = versym {
-            let index = img.read::<u16>(versym.checked_add(i.checked_mul(2)?)?)?;
-            if !version_is(&img, index, verdef, strtab, version) {
-                continue;
-            }
+        if versym != 0 && !version_is(img, img.get::<u16>(versym, i)?, verdef, strtab, version) {
+            continue;
         }
         let offset = at(sym.st_value)?;
-        return (offset < image.len()).then_some(offset);
+        return (offset < img.0.len()).then_some(offset);
     }
     None
 }
 
-/// The offset of the program headers of a valid header at the start of `img`.
-fn program_headers(img: &Image) -> Option<usize> {
-    let eh = img.read::<Elf_Ehdr>(0)?;
+/// What the program headers of a valid ELF header at the start of an image say,
+/// from those of them that lie inside it.
+struct Segments {
+    /// Where the program headers end (more than the image's length when it does
+    /// not hold them all).
+    end: usize,
+    /// The first PT_LOAD segment.
+    load: Option<Segment>,
+    /// The virtual address of the first PT_DYNAMIC segment.
+    dynamic: Option<usize>,
+}
+
+/// Where a segment is in memory and in the file.
+struct Segment {
+    /// p_vaddr.
+    vaddr: usize,
+    /// p_offset.
+    offset: usize,
+    /// p_filesz.
+    size: usize,
+}
+
+/// The program headers of `img`, or None when its ELF header is not valid.
+fn segments(img: &Image) -> Option<Segments> {
+    let eh = img.get::<Elf_Ehdr>(0, 0)?;
     use linux_raw_sys::elf::{EI_CLASS, EI_DATA, ELFCLASS, ELFDATA, ELFMAG, SELFMAG};
     let ok = eh.e_ident[..SELFMAG] == ELFMAG
         && eh.e_ident[EI_CLASS] == ELFCLASS // 64-bit on these targets
         && eh.e_ident[EI_DATA] == ELFDATA // little-endian on these targets
         && eh.e_machine == arch::ELF_MACHINE
         && usize::from(eh.e_phentsize) == size_of::<Elf_Phdr>();
-    ok.then_some(eh.e_phoff)
+    if !ok {
+        return None;
+    }
+    let count = usize::from(eh.e_phnum);
+    let mut found = Segments {
+        end: eh.e_phoff.saturating_add(count * size_of::<Elf_Phdr>()),
+        load: None,
+        dynamic: None,
+    };
+    // Backwards, so that the first header of each kind is the one kept.
+    for i in (0..count).rev() {
+        let Some(p) = img.get::<Elf_Phdr>(eh.e_phoff, i) else {
+            continue; // outside the image, or misaligned
+        };
+        match p.p_type {
+            linux_raw_sys::elf::PT_LOAD => {
+                found.load = Some(Segment {
+                    vaddr: p.p_vaddr,
+                    offset: p.p_offset,
+                    size: p.p_filesz,
+                })
+            }
+            linux_raw_sys::elf::PT_DYNAMIC => found.dynamic = Some(p.p_vaddr),
+            _ => {}
+        }
+    }
+    Some(found)
 }
 
 /// How many symbols a DT_GNU_HASH table covers: past the highest bucket's chain end.
 fn gnu_hash_symbol_count(img: &Image, table: usize) -> Option<usize> {
-    let word = |i: usize| img.read::<u32>(table.checked_add(i.checked_mul(4)?)?);
-    let (nbuckets, symoffset, bloom_words) =
-        (word(0)? as usize, word(1)? as usize, word(2)? as usize);
-    let buckets = bloom_words
-        .checked_mul(size_of::<usize>() / 4)?
-        .checked_add(4)?;
+    if table == 0 {
+        return None;
+    }
+    // Indexes count 32-bit words from `table`: sums of u32 words, or bounded by the
+    // image for the chain, so none overflows on these 64-bit targets.
+    let word = |i: usize| img.get::<u32>(table, i).map(|w| w as usize);
+    let (nbuckets, symoffset, bloom_words) = (word(0)?, word(1)?, word(2)?);
+    let buckets = 4 + bloom_words * (size_of::<usize>() / 4);
     let mut last = 0;
     for b in 0..nbuckets {
-        last = last.max(word(buckets.checked_add(b)?)? as usize);
+        last = last.max(word(buckets + b)?);
     }
     if last < symoffset {
         return Some(symoffset);
     }
-    let chain = buckets.checked_add(nbuckets)?;
+    // Symbol n's chain word is at `chain + n`: n is at least symoffset here, so
+    // the sum is in range where the difference alone may wrap.
+    let chain = (buckets + nbuckets).wrapping_sub(symoffset);
     // Each step reads one more word: the image's end stops a chain with no end bit.
-    while word(chain.checked_add(last - symoffset)?)? & 1 == 0 {
+    while word(chain.wrapping_add(last))? & 1 == 0 {
         last += 1;
     }
-    last.checked_add(1)
+    Some(last + 1)
 }
 
-/// Whether version index `versym` names `version` in the DT_VERDEF list.
-fn version_is(
-    img: &Image,
-    versym: u16,
-    verdef: Option<usize>,
-    strtab: usize,
-    version: &[u8],
-) -> bool {
-    if versym & 0x8000 != 0 {
-        return false; // hidden
+/// Whether version index `versym` names `version` in the DT_VERDEF list at `verdef`
+/// (0: none).
+fn version_is(img: &Image, versym: u16, verdef: usize, strtab: usize, version: &[u8]) -> bool {
+    if versym & 0x8000 != 0 || verdef == 0 {
+        return false; // hidden, or no definitions
     }
-    let Some(mut def) = verdef else {
-        return false;
-    };
-    while let Some(vd) = img.read::<Elf_Verdef>(def) {
-        if vd.vd_ndx == versym & 0x7fff {
-            return def
-                .checked_add(vd.vd_aux as usize)
-                .and_then(|aux| img.read::<Elf_Verdaux>(aux))
+    let mut def = verdef;
+    // `def` is inside the image (it was just read), so adding a u32 to it does
+    // not overflow.
+    while let Some(vd) = img.get::<Elf_Verdef>(def, 0) {
+        if vd.vd_ndx == versym {
+            return img
+                .get::<Elf_Verdaux>(def + vd.vd_aux as usize, 0)
                 .is_some_and(|aux| img.c_str_is(strtab, aux.vda_name as usize, version));
         }
         // Each step moves forward, so the image's end ends the walk.
-        match def.checked_add(vd.vd_next as usize) {
-            Some(next) if vd.vd_next != 0 => def = next,
-            _ => return false,
+        if vd.vd_next == 0 {
+            return false;
         }
+        def += vd.vd_next as usize;
     }
     false
 }
@@ -253,27 +303,33 @@ unsafe impl Plain for Elf_Verdaux {}
 struct Image<'a>(&'a [u8]);
 
 impl Image<'_> {
-    /// The `T` at `offset`: None unless it lies wholly inside the image and
-    /// `offset` is a multiple of `T`'s alignment (the ELF layout's own alignment;
-    /// the copy itself may sit anywhere, so the read is unaligned).
-    fn read<T: Plain>(&self, offset: usize) -> Option<T> {
-        let end = offset.checked_add(size_of::<T>())?;
-        if end > self.0.len() || !offset.is_multiple_of(align_of::<T>()) {
+    /// Entry `index` of a table of `T` at offset `table`: None unless it lies wholly
+    /// inside the image and `table` is a multiple of `T`'s alignment (the ELF
+    /// layout's own alignment; the copy itself may sit anywhere, so the read is
+    /// unaligned). The check is on what is left after `table`, so no offset
+    /// computed here can overflow.
+    fn get<T: Plain>(&self, table: usize, index: usize) -> Option<T> {
+        let room = self.0.len().checked_sub(table)?;
+        // A size is a multiple of the alignment: an aligned table's entries are too.
+        if index >= room / size_of::<T>() || !table.is_multiple_of(align_of::<T>()) {
             return None;
         }
-        // SAFETY: `offset..end` is inside the slice, and any bytes are a valid `T`.
-        Some(unsafe { self.0.as_ptr().add(offset).cast::<T>().read_unaligned() })
+        // SAFETY: the entry ends at most `room` bytes past `table`, inside the
+        // slice, and any bytes are a valid `T`.
+        Some(unsafe {
+            self.0
+                .as_ptr()
+                .add(table + index * size_of::<T>())
+                .cast::<T>()
+                .read_unaligned()
+        })
     }
 
     /// Whether the NUL-terminated string at `table + index` is `want`.
     fn c_str_is(&self, table: usize, index: usize, want: &[u8]) -> bool {
-        let Some(at) = table.checked_add(index) else {
-            return false;
-        };
-        let Some(bytes) = self.0.get(at..) else {
-            return false;
-        };
-        bytes.starts_with(want) && bytes.get(want.len()) == Some(&0)
+        let rest = self.0.get(table..).and_then(|t| t.get(index..));
+        // `want` and then its NUL: split, the NUL and what comes before it.
+        rest.and_then(|s| s.get(..=want.len())?.split_last()) == Some((&0, want))
     }
 }
 
@@ -283,26 +339,29 @@ const MAX_IMAGE: usize = 1 << 20;
 /// The ELF image through `read` (its first `len` bytes, or None): the header, then
 /// the program headers, then everything up to the end of the first PT_LOAD segment
 /// (or the program headers, if later). None for anything unreadable or odd.
-fn load_image<B: core::ops::Deref<Target = [u8]>>(read: impl Fn(usize) -> Option<B>) -> Option<B> {
-    let header = read(size_of::<Elf_Ehdr>())?;
-    let phoff = program_headers(&Image(&header))?;
-    let phnum = usize::from(Image(&header).read::<Elf_Ehdr>(0)?.e_phnum);
-    let ph_end = phnum
-        .checked_mul(size_of::<Elf_Phdr>())?
-        .checked_add(phoff)?;
-    if ph_end > MAX_IMAGE {
-        return None;
+fn load_image<B: core::ops::Deref<Target = [u8]>>(
+    read: impl Fn(usize) -> Option<B>,
+) -> Option<(B, Segments)> {
+    // Each pass reads as much as the last one showed is needed (the header, then
+    // the program headers, then the segment) until that is what was read.
+    let mut len = size_of::<Elf_Ehdr>();
+    loop {
+        let bytes = read(len)?;
+        let s = segments(&Image(&bytes))?;
+        let want = if s.end > len {
+            s.end
+        } else {
+            let load = s.load.as_ref()?;
+            load.offset.checked_add(load.size)?.max(s.end)
+        };
+        if want == len {
+            return Some((bytes, s));
+        }
+        if want > MAX_IMAGE {
+            return None;
+        }
+        len = want;
     }
-    let with_phdrs = read(ph_end.max(size_of::<Elf_Ehdr>()))?;
-    let img = Image(&with_phdrs);
-    let load = (0..phnum)
-        .filter_map(|i| img.read::<Elf_Phdr>(phoff + i * size_of::<Elf_Phdr>()))
-        .find(|p| p.p_type == linux_raw_sys::elf::PT_LOAD)?;
-    let end = load.p_offset.checked_add(load.p_filesz)?.max(ph_end);
-    if end > MAX_IMAGE {
-        return None;
-    }
-    read(end)
 }
 
 /// `len` bytes from `addr`, copied by the kernel through a pipe one page at a
@@ -427,5 +486,5 @@ unsafe fn find(auxv: *const usize, words: usize) -> Option<usize> {
 /// A readable ELF header of this architecture at `base` (copied by the kernel).
 #[cfg(not(feature = "bootstrap"))]
 fn looks_like_vdso(base: usize) -> bool {
-    kernel_copy(base, size_of::<Elf_Ehdr>()).is_some_and(|h| program_headers(&Image(&h)).is_some())
+    kernel_copy(base, size_of::<Elf_Ehdr>()).is_some_and(|h| segments(&Image(&h)).is_some())
 }
