@@ -22,14 +22,20 @@ impl<T> SpinLock<T> {
     }
 
     pub fn lock(&self) -> Guard<'_, T> {
-        while self
-            .locked
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            core::hint::spin_loop();
-        }
+        acquire(&self.locked);
         Guard { lock: self }
+    }
+}
+
+/// Spins until `locked` goes from false to true: the one copy of the loop, not one
+/// for each `T` (an atomic loop is some 50 bytes on aarch64).
+#[inline(never)]
+fn acquire(locked: &AtomicBool) {
+    while locked
+        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        core::hint::spin_loop();
     }
 }
 
