@@ -327,14 +327,15 @@ pub extern "C" fn rt_env_cwd() -> V {
 /// `HOME`, else `USERPROFILE`, else NIL.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_home() -> V {
-    let var = |name: &[u8]| env::get(name).ok().flatten().filter(|v| utf8(v).is_ok());
-    match var(b"HOME").or_else(|| var(b"USERPROFILE")) {
-        Some(home) => value_or_nil(value::string(&home)),
-        None => {
-            super::set_errno(Errno::ENOENT);
-            V::NIL
+    for name in [&b"HOME"[..], b"USERPROFILE"] {
+        if let Ok(Some(home)) = env::get(name)
+            && utf8(&home).is_ok()
+        {
+            return value_or_nil(value::string(&home));
         }
     }
+    super::set_errno(Errno::ENOENT);
+    V::NIL
 }
 
 /// The longest environment variable name the runtime accepts.
