@@ -88,10 +88,19 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     if search && cmd.len() > uapi::NAME_MAX as usize {
         return Err(Errno::ENAMETOOLONG);
     }
-    let dev_null = Fd::open(b"/dev/null", uapi::O_RDONLY, 0)?;
-    let (out_r, out_w) = pipe()?;
-    let (err_r, err_w) = pipe()?;
-    let (status_r, status_w) = pipe()?;
+    // The stdout, stderr and status pipes, and /dev/null, in one place that closes
+    // whatever was opened on every way out.
+    let mut fds = Fds {
+        ours: [-1; 3],
+        child: [-1; 4],
+    };
+    for (r, w) in fds.ours.iter_mut().zip(fds.child.iter_mut().skip(1)) {
+        [*r, *w] = sys::pipe2(uapi::O_CLOEXEC)?;
+    }
+    let [stdin, ..] = &mut fds.child;
+    let flags = uapi::O_RDONLY | uapi::O_CLOEXEC;
+    *stdin = retry(|| sys::openat(sys::AT_FDCWD, b"/dev/null\0", flags, 0))?;
+    let [out_r, err_r, status_r] = fds.ours;
 
     // The child borrows this process's memory (CLONE_VM) until it calls execve, and
     // we wait for that (CLONE_VFORK): starting it costs the same however large this
@@ -118,8 +127,7 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
         search: search.then(|| crate::env::lookup(entries, b"PATH").unwrap_or(DEFAULT_PATH)),
         slots,
         envp: slots.wrapping_add(envp_at),
-        stdio: [dev_null.raw(), out_w.raw(), err_w.raw()],
-        status: status_w.raw(),
+        fds: fds.child,
         mask: uapi::kernel_sigset_t { sig: [0] },
         fd_fallback: FD_FALLBACK.load(Ordering::Relaxed),
     };
@@ -129,11 +137,14 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
     let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
-    drop((pointers, dev_null, out_w, err_w, status_w));
+    drop(pointers);
+    // The child's ends: closed now, so that the pipes reach EOF when it is done.
+    close_all(&mut fds.child);
     let pid = pid? as i32;
 
-    let result = exec_status(&status_r).and_then(|()| collect([out_r, err_r], out));
-    let status = reap(pid)?;
+    let result = exec_status(status_r).and_then(|()| collect(out_r, err_r, out));
+    let mut status = 0;
+    retry(|| sys::wait4(pid, &mut status, 0))?;
     out.code = if status & 0x7f == 0 {
         (status >> 8) & 0xff
     } else {
@@ -142,9 +153,29 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     result
 }
 
-fn pipe() -> Result<(Fd, Fd)> {
-    let [r, w] = sys::pipe2(uapi::O_CLOEXEC)?;
-    Ok((Fd::from_raw(r), Fd::from_raw(w)))
+/// The descriptors of one run, closed together (-1: none).
+struct Fds {
+    /// The read ends of the stdout, stderr and status pipes.
+    ours: [RawFd; 3],
+    /// What the child gets: /dev/null for stdin, then the pipes' write ends.
+    child: [RawFd; 4],
+}
+
+/// Closes each of `fds` and marks it -1.
+fn close_all(fds: &mut [RawFd]) {
+    for fd in fds {
+        if *fd >= 0 {
+            let _ = sys::close(*fd);
+        }
+        *fd = -1;
+    }
+}
+
+impl Drop for Fds {
+    fn drop(&mut self) {
+        close_all(&mut self.ours);
+        close_all(&mut self.child);
+    }
 }
 
 /// The child's stack, on ours: its frames (a PATH_MAX path buffer and a 2 KiB
@@ -160,8 +191,8 @@ struct Child<'a> {
     /// "/bin/sh", then argv (null-terminated), in the parent's memory.
     slots: *mut *const u8,
     envp: *const *const u8,
-    stdio: [RawFd; 3],
-    status: RawFd,
+    /// Its stdin, stdout and stderr, then the status pipe's write end.
+    fds: [RawFd; 4],
     /// The parent's signal mask, which the new program starts with.
     mask: uapi::kernel_sigset_t,
     /// [`force_fd_fallback`]'s level when the child was prepared.
@@ -189,20 +220,16 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     // Ignored signals stay ignored, as execve would leave them, except SIGPIPE,
     // which std resets too: every Rust program ignores it, and a child that inherits
     // that prints "Broken pipe" where it should have died quietly.
-    for sig in 1..=uapi::_NSIG {
-        if sig == uapi::SIGKILL || sig == uapi::SIGSTOP {
-            continue;
-        }
-        // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
-        let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
-        // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
-        let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
-        let handler = |a: &uapi::kernel_sigaction| a.sa_handler_kernel.map_or(0, |h| h as usize);
-        // SIG_IGN is 1: a handler is anything above; SIGPIPE is reset from SIG_IGN too.
-        // SAFETY: reading, then setting SIG_DFL, which runs no code of ours.
-        if unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) }.is_ok()
-            && (handler(&old) > 1 || sig == uapi::SIGPIPE && handler(&old) == 1)
-        {
+    // SAFETY: plain integers; all-zero is SIG_DFL with no flags.
+    let default: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
+    for sig in 1..uapi::_NSIG + 1 {
+        let mut old = default;
+        // SAFETY: only reading (SIGKILL and SIGSTOP read as SIG_DFL, left alone).
+        let read = unsafe { sys::rt_sigaction(sig, None, Some(&mut old)) };
+        // SIG_DFL is 0 and SIG_IGN 1, a handler anything above; the highest left
+        // alone is SIG_IGN, but SIG_DFL for SIGPIPE.
+        let left = if sig == uapi::SIGPIPE { 0 } else { 1 };
+        if read.is_ok() && old.sa_handler_kernel.map_or(0, |h| h as usize) > left {
             // SAFETY: SIG_DFL runs no code of ours.
             let _ = unsafe { sys::rt_sigaction(sig, Some(&default), None) };
         }
@@ -215,8 +242,9 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         Err(e) => e,
     };
     let code = errno.into_raw().to_ne_bytes();
+    let [.., status] = c.fds;
     // SAFETY: a live 4-byte array.
-    let _ = unsafe { sys::write(c.status, code.as_ptr(), 4) };
+    let _ = unsafe { sys::write(status, code.as_ptr(), 4) };
     sys::exit_group(127)
 }
 
@@ -236,7 +264,7 @@ unsafe fn exec_child(c: &Child) -> Errno {
     // so that putting one in place can not overwrite another: in a process started
     // with 0, 1 or 2 closed, the pipes may have those numbers. (Only those: a
     // process near its descriptor limit needs no spare numbers.)
-    let mut stdio = c.stdio;
+    let [mut stdio @ .., _] = c.fds;
     for fd in stdio.iter_mut().filter(|fd| **fd <= 2) {
         // SAFETY: F_DUPFD_CLOEXEC takes an integer.
         match unsafe { sys::fcntl(*fd, uapi::F_DUPFD_CLOEXEC, 3) } {
@@ -267,7 +295,7 @@ unsafe fn exec_child(c: &Child) -> Errno {
     let mut denied = false;
     let mut last = Errno::ENOENT;
     // The path of each candidate, on this stack: the child may not allocate.
-    let mut buf = [0u8; io::PATH_MAX];
+    let mut buf = core::mem::MaybeUninit::<[u8; io::PATH_MAX]>::uninit();
     for dir in dirs.split(|&b| b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
         let errno = match join(&mut buf, dir, c.cmd_c) {
@@ -289,20 +317,25 @@ unsafe fn exec_child(c: &Child) -> Errno {
 }
 
 /// `dir/name` in `buf`, where `name` already ends in its NUL; None when it does not
-/// fit.
-fn join<'a>(buf: &'a mut [u8; io::PATH_MAX], dir: &[u8], name: &[u8]) -> Option<&'a [u8]> {
+/// fit. (Only the path is written: zeroing the rest first would be wasted code.)
+fn join<'a>(
+    buf: &'a mut core::mem::MaybeUninit<[u8; io::PATH_MAX]>,
+    dir: &[u8],
+    name: &[u8],
+) -> Option<&'a [u8]> {
     let len = dir.len().checked_add(1 + name.len())?;
-    if len > buf.len() {
+    if len > io::PATH_MAX {
         return None;
     }
-    let p = buf.as_mut_ptr();
-    // SAFETY: `len` bytes fit in `buf`: `dir`, the slash, then `name`.
+    let p = buf.as_mut_ptr().cast::<u8>();
+    // SAFETY: `len` bytes fit in `buf`: `dir`, the slash, then `name`, all written
+    // before the slice of them is made.
     unsafe {
         core::ptr::copy_nonoverlapping(dir.as_ptr(), p, dir.len());
         p.add(dir.len()).write(b'/');
         core::ptr::copy_nonoverlapping(name.as_ptr(), p.add(dir.len() + 1), name.len());
+        Some(core::slice::from_raw_parts(p, len))
     }
-    buf.get(..len)
 }
 
 /// glibc's `_PATH_BSHELL`: what runs a file the kernel refuses (ENOEXEC).
@@ -366,7 +399,8 @@ fn cloexec_listed() -> Result<()> {
         )
     })?;
     let dir = Fd::from_raw(dir);
-    let mut buf = [0u64; 256];
+    // Aligned for the records; the kernel fills it, so it starts uninitialised.
+    let mut buf = core::mem::MaybeUninit::<[u64; 256]>::uninit();
     loop {
         // SAFETY: the kernel writes at most the buffer's size into a live array.
         let n = retry(|| unsafe {
@@ -393,10 +427,10 @@ fn cloexec_listed() -> Result<()> {
 /// Waits for the child to exec (the status pipe closes with nothing in it) or to
 /// report why it could not: four bytes of errno, written at once (a pipe write of
 /// at most PIPE_BUF bytes is never split), so one read sees all of them.
-fn exec_status(status_r: &Fd) -> Result<()> {
+fn exec_status(status_r: RawFd) -> Result<()> {
     let mut code = [0u8; 4];
     // SAFETY: reading into a live array.
-    match retry(|| unsafe { sys::read(status_r.raw(), code.as_mut_ptr(), 4) })? {
+    match retry(|| unsafe { sys::read(status_r, code.as_mut_ptr(), 4) })? {
         4 => Err(Errno::new(i32::from_ne_bytes(code))),
         _ => Ok(()),
     }
@@ -404,35 +438,24 @@ fn exec_status(status_r: &Fd) -> Result<()> {
 
 /// Reads both pipes to EOF into `out`'s stdout and stderr, whichever has data
 /// first, so a child that fills one pipe while we wait on the other can not
-/// deadlock. Each read goes straight into the buffer's spare room.
-fn collect(pipes: [Fd; 2], out: &mut Output) -> Result<()> {
-    let mut open = pipes.map(Some);
-    while open.iter().any(Option::is_some) {
-        let mut fds = open.each_ref().map(|fd| uapi::pollfd {
-            fd: fd.as_ref().map_or(-1, Fd::raw),
-            events: uapi::POLLIN as i16,
-            revents: 0,
-        });
-        retry(|| sys::ppoll(&mut fds, None))?;
-        let bufs = [&mut out.stdout, &mut out.stderr];
-        for ((p, slot), buf) in fds.iter().zip(&mut open).zip(bufs) {
-            if p.revents == 0 {
-                continue;
-            }
-            let Some(fd) = slot else { continue };
-            if io::read_some(fd.raw(), buf)? == 0 {
-                *slot = None;
+/// deadlock. Each read goes straight into the buffer's spare room. A pipe at EOF is
+/// polled as -1 from then on, which ppoll skips (the caller closes it).
+fn collect(stdout: RawFd, stderr: RawFd, out: &mut Output) -> Result<()> {
+    let poll = |fd| uapi::pollfd {
+        fd,
+        events: uapi::POLLIN as i16,
+        revents: 0,
+    };
+    let mut polls = [poll(stdout), poll(stderr)];
+    while polls.iter().any(|p| p.fd >= 0) {
+        retry(|| sys::ppoll(&mut polls, None))?;
+        for (p, buf) in polls.iter_mut().zip([&mut out.stdout, &mut out.stderr]) {
+            if p.revents != 0 && io::read_some(p.fd, buf)? == 0 {
+                p.fd = -1;
             }
         }
     }
     Ok(())
-}
-
-/// Waits for `pid` and returns its raw wait status.
-fn reap(pid: i32) -> Result<i32> {
-    let mut status = 0;
-    retry(|| sys::wait4(pid, &mut status, 0))?;
-    Ok(status)
 }
 
 /// Ends the process with `code` (`exit_group`: every thread).
