@@ -110,24 +110,29 @@ const ALIGN: usize = 8;
 
 /// The object `v` points at when it is a heap value of type `object_type`.
 fn object<T>(v: V, object_type: u8) -> Option<*mut T> {
+    header(v, object_type).map(|h| h.cast())
+}
+
+/// [`object`]'s one copy of the code, whatever the type it is asked for.
+#[inline(never)]
+fn header(v: V, object_type: u8) -> Option<*mut HeapHeader> {
     if !v.is_heap() {
         return None;
     }
     let h = (v.0 & !super::TAG_MASK) as *mut HeapHeader;
     // SAFETY: a heap-tagged value points at a live object (this module's contract).
-    (unsafe { (*h).object_type } == object_type).then_some(h.cast())
+    (unsafe { (*h).object_type } == object_type).then_some(h)
 }
 
-/// A zeroed-header object of `size` bytes; null when out of memory or too large.
+/// An object of `size` bytes with its header written; null when out of memory or
+/// larger than a header's `size` can say.
 fn new_object(object_type: u8, gc_flags: u8, size: usize) -> *mut HeapHeader {
     let Ok(size32) = u32::try_from(size) else {
         return ptr::null_mut();
     };
-    let Ok(layout) = Layout::from_size_align(size, ALIGN) else {
-        return ptr::null_mut();
-    };
-    // SAFETY: the size is at least the header's 8 bytes.
-    let p = unsafe { alloc(layout) }.cast::<HeapHeader>();
+    // SAFETY: 8 is a power of two and `size` (at most u32::MAX) is far from
+    // overflowing isize when rounded up to it; it is at least the header's 8 bytes.
+    let p = unsafe { alloc(Layout::from_size_align_unchecked(size, ALIGN)) }.cast::<HeapHeader>();
     if !p.is_null() {
         // SAFETY: fresh memory of at least a header.
         unsafe {
@@ -150,31 +155,28 @@ fn heap(p: *mut HeapHeader) -> V {
     }
 }
 
+/// A String of the `len` bytes at `ptr`, its hash field from `hash` (generic, so
+/// that a program calling only one of the two constructors links only its copy).
+///
 /// # Safety
 /// A non-null `ptr` is valid for `len` bytes.
 unsafe fn new_string(ptr: *const u8, len: u64, hash: impl FnOnce(&[u8]) -> u64) -> V {
-    let Ok(len) = usize::try_from(len) else {
-        return V::NIL;
-    };
-    if ptr.is_null() && len != 0 {
+    // Longer than MAX_STRING_BYTES, the object's size would not fit its header.
+    if (ptr.is_null() && len != 0) || len > super::MAX_STRING_BYTES as u64 {
         return V::NIL;
     }
-    let bytes: &[u8] = if len == 0 {
-        &[]
-    } else {
-        // SAFETY: the caller's contract.
-        unsafe { core::slice::from_raw_parts(ptr, len) }
-    };
-    let Some(size) = size_of::<StringObject>().checked_add(len) else {
-        return V::NIL;
-    };
-    let s = new_object(TYPE_STRING, 0, size).cast::<StringObject>();
+    let len = len as usize;
+    let s = new_object(TYPE_STRING, 0, size_of::<StringObject>() + len).cast::<StringObject>();
     if !s.is_null() {
-        // SAFETY: the object has room for the fields and `len` bytes after them.
+        // SAFETY: the object has room for the fields and `len` bytes after them; a
+        // null `ptr` comes only with no bytes to copy.
         unsafe {
+            let bytes = s.add(1).cast::<u8>();
+            if len != 0 {
+                ptr::copy_nonoverlapping(ptr, bytes, len);
+            }
             (*s).len = len as u64;
-            (*s).hash = hash(bytes);
-            ptr::copy_nonoverlapping(bytes.as_ptr(), s.add(1).cast::<u8>(), len);
+            (*s).hash = hash(core::slice::from_raw_parts(bytes, len));
         }
     }
     heap(s.cast())
@@ -217,10 +219,28 @@ pub extern "C" fn rt_string_data(s: V) -> *const u8 {
     })
 }
 
+/// The layout of a buffer of `capacity` elements; None when it could not be allocated.
 fn buffer_layout(packed: bool, capacity: u64) -> Option<Layout> {
     let (elem, align) = if packed { (1, 1) } else { (8, 8) };
     let bytes = usize::try_from(capacity).ok()?.checked_mul(elem)?;
     Layout::from_size_align(bytes, align).ok()
+}
+
+/// The layout an Array's buffer was allocated with.
+///
+/// # Safety
+/// `a` is a live Array object.
+unsafe fn live_buffer_layout(a: *const ArrayObject) -> Layout {
+    // SAFETY: the caller's contract; its capacity passed `buffer_layout` when the
+    // buffer was allocated.
+    unsafe {
+        let (elem, align) = if (*a).header.gc_flags & BYTE_PACKED != 0 {
+            (1, 1)
+        } else {
+            (8, 8)
+        };
+        Layout::from_size_align_unchecked((*a).capacity as usize * elem, align)
+    }
 }
 
 fn new_array(gc_flags: u8, capacity: u64) -> *mut ArrayObject {
@@ -272,12 +292,11 @@ unsafe fn grow(a: *mut ArrayObject) -> bool {
             return true;
         }
         let packed = (*a).header.gc_flags & BYTE_PACKED != 0;
-        let old = buffer_layout(packed, (*a).capacity);
         let new_cap = (*a).capacity.saturating_mul(2);
-        let (Some(old), Some(new)) = (old, buffer_layout(packed, new_cap)) else {
+        let Some(new) = buffer_layout(packed, new_cap) else {
             return false;
         };
-        let data = realloc((*a).data, old, new.size());
+        let data = realloc((*a).data, live_buffer_layout(a), new.size());
         if data.is_null() {
             return false;
         }
@@ -366,13 +385,9 @@ pub unsafe extern "C" fn rt_bytes_from_raw(ptr: i64, len: i64) -> V {
 /// `rt_tuple_new`: a Tuple of `len` slots, each Int 0.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_tuple_new(len: u64) -> V {
-    let size = usize::try_from(len)
-        .ok()
-        .and_then(|n| n.checked_mul(size_of::<V>()))
-        .and_then(|b| b.checked_add(size_of::<TupleObject>()));
-    let Some(size) = size else {
-        return V::NIL;
-    };
+    // Capped so that the sum cannot overflow: past 2^32 slots the size is too large
+    // for a header anyway, and `new_object` refuses it.
+    let size = size_of::<TupleObject>() + len.min(1 << 32) as usize * size_of::<V>();
     let t = new_object(TYPE_TUPLE, 0, size).cast::<TupleObject>();
     if !t.is_null() {
         // SAFETY: the object has room for `len` values after its fields.
@@ -419,29 +434,26 @@ pub unsafe fn free(v: V) {
         return;
     }
     let h = (v.0 & !super::TAG_MASK) as *mut HeapHeader;
-    // SAFETY: the caller's contract: a live object of ours, freed once.
+    // SAFETY: the caller's contract: a live object of ours, freed once. An Array's
+    // and a Tuple's `len` are both at offset 8 (asserted above).
     unsafe {
         let header = h.read();
-        match header.object_type {
-            TYPE_ARRAY => {
-                let a = h.cast::<ArrayObject>();
-                let packed = header.gc_flags & BYTE_PACKED != 0;
-                if !packed {
-                    for i in 0..(*a).len as usize {
-                        free((*a).data.cast::<V>().add(i).read());
-                    }
-                }
-                if let Some(layout) = buffer_layout(packed, (*a).capacity) {
-                    dealloc((*a).data, layout);
-                }
+        let a = h.cast::<ArrayObject>();
+        let array = header.object_type == TYPE_ARRAY;
+        let packed = header.gc_flags & BYTE_PACKED != 0;
+        // The values the object holds: an Array's buffer, a Tuple's slots.
+        let items: *const V = match header.object_type {
+            TYPE_ARRAY if !packed => (*a).data.cast(),
+            TYPE_TUPLE => h.cast::<TupleObject>().add(1).cast(),
+            _ => ptr::null(),
+        };
+        if !items.is_null() {
+            for i in 0..(*a).len as usize {
+                free(items.add(i).read());
             }
-            TYPE_TUPLE => {
-                let t = h.cast::<TupleObject>();
-                for i in 0..(*t).len as usize {
-                    free(t.add(1).cast::<V>().add(i).read());
-                }
-            }
-            _ => {}
+        }
+        if array {
+            dealloc((*a).data, live_buffer_layout(a));
         }
         dealloc(
             h.cast(),
