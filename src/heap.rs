@@ -25,13 +25,18 @@ const CLASSES: usize = (MAX_SMALL / MIN_SMALL).trailing_zeros() as usize + 1;
 const CHUNK: usize = 64 * 1024;
 const PAGE: usize = 4096;
 
+/// One size class: its free list and its current chunk.
+#[derive(Clone, Copy)]
+struct Class {
+    /// Head of the singly linked free list; the link is stored in the free block itself.
+    free: *mut u8,
+    /// The unused rest of the class's current chunk, `next..end`.
+    next: usize,
+    end: usize,
+}
+
 struct State {
-    /// Heads of the singly linked free lists, one per class; the link is stored in
-    /// the free block itself.
-    free: [*mut u8; CLASSES],
-    /// The unused rest of each class's current chunk, `next..end`.
-    next: [usize; CLASSES],
-    end: [usize; CLASSES],
+    classes: [Class; CLASSES],
 }
 
 // SAFETY: the raw pointers are owned by the allocator and only used under its lock.
@@ -47,9 +52,11 @@ impl MmapHeap {
     pub const fn new() -> Self {
         MmapHeap {
             state: SpinLock::new(State {
-                free: [null_mut(); CLASSES],
-                next: [0; CLASSES],
-                end: [0; CLASSES],
+                classes: [Class {
+                    free: null_mut(),
+                    next: 0,
+                    end: 0,
+                }; CLASSES],
             }),
         }
     }
@@ -91,16 +98,16 @@ impl State {
     /// at its end. (Pages not yet handed out are never touched, so the chunks
     /// partly used at once cost address space, not memory.)
     fn carve(&mut self, class: usize) -> *mut u8 {
-        let mut start = self.next[class];
-        if start == self.end[class] {
+        let mut start = self.classes[class].next;
+        if start == self.classes[class].end {
             let chunk = map(CHUNK);
             if chunk.is_null() {
                 return chunk;
             }
             start = chunk as usize;
-            self.end[class] = start + CHUNK;
+            self.classes[class].end = start + CHUNK;
         }
-        self.next[class] = start + (MIN_SMALL << class);
+        self.classes[class].next = start + (MIN_SMALL << class);
         start as *mut u8
     }
 }
@@ -117,12 +124,12 @@ unsafe impl GlobalAlloc for MmapHeap {
             return map(layout.size());
         }
         let mut st = self.state.lock();
-        let head = st.free[class];
+        let head = st.classes[class].free;
         if head.is_null() {
             return st.carve(class);
         }
         // SAFETY: a free block's first word is the next free block.
-        st.free[class] = unsafe { head.cast::<*mut u8>().read() };
+        st.classes[class].free = unsafe { head.cast::<*mut u8>().read() };
         head
     }
 
@@ -131,8 +138,8 @@ unsafe impl GlobalAlloc for MmapHeap {
         if class < CLASSES {
             let mut st = self.state.lock();
             // SAFETY: the block is at least 16 bytes and no longer used by anyone.
-            unsafe { p.cast::<*mut u8>().write(st.free[class]) };
-            st.free[class] = p;
+            unsafe { p.cast::<*mut u8>().write(st.classes[class].free) };
+            st.classes[class].free = p;
         } else {
             // SAFETY: a large block is exactly its own mapping. (Nothing to do if
             // munmap fails.)
