@@ -2,7 +2,8 @@
 //! of its own for each large block.
 //!
 //! - Requests up to [`MAX_SMALL`] bytes are rounded up to a power of two (16 at the
-//!   least) and carved, aligned to their size, from 64 KiB chunks. A freed block goes
+//!   least) and carved from 64 KiB chunks, each class from chunks of its own, so that
+//!   a block is aligned to its size (up to a page). A freed block goes
 //!   on its class's free list and is the next one handed out for that class; small
 //!   blocks are reused, never returned to the kernel.
 //! - Larger requests get their own anonymous mapping, given back with munmap on free
@@ -24,13 +25,18 @@ const CLASSES: usize = (MAX_SMALL / MIN_SMALL).trailing_zeros() as usize + 1;
 const CHUNK: usize = 64 * 1024;
 const PAGE: usize = 4096;
 
-struct State {
-    /// Heads of the singly linked free lists, one per class; the link is stored in
-    /// the free block itself.
-    free: [*mut u8; CLASSES],
-    /// The unused rest of the current chunk.
+/// One size class: its free list and its current chunk.
+#[derive(Clone, Copy)]
+struct Class {
+    /// Head of the singly linked free list; the link is stored in the free block itself.
+    free: *mut u8,
+    /// The unused rest of the class's current chunk, `next..end`.
     next: usize,
     end: usize,
+}
+
+struct State {
+    classes: [Class; CLASSES],
 }
 
 // SAFETY: the raw pointers are owned by the allocator and only used under its lock.
@@ -46,9 +52,11 @@ impl MmapHeap {
     pub const fn new() -> Self {
         MmapHeap {
             state: SpinLock::new(State {
-                free: [null_mut(); CLASSES],
-                next: 0,
-                end: 0,
+                classes: [Class {
+                    free: null_mut(),
+                    next: 0,
+                    end: 0,
+                }; CLASSES],
             }),
         }
     }
@@ -60,20 +68,22 @@ impl Default for MmapHeap {
     }
 }
 
-/// The class index and block size for a layout that fits a class.
-fn class_of(layout: Layout) -> Option<(usize, usize)> {
-    let size = layout
-        .size()
-        .max(layout.align())
-        .max(MIN_SMALL)
-        .checked_next_power_of_two()?;
-    (size <= MAX_SMALL).then(|| ((size / MIN_SMALL).trailing_zeros() as usize, size))
+/// The class of a layout: blocks of `MIN_SMALL << class` bytes, the smallest that
+/// holds the size and the alignment (a block is aligned to its size), or `CLASSES`
+/// for a large block. (At most `CLASSES` steps: smaller than a count of leading
+/// zeros where the target has no instruction for it, as on riscv64gc.)
+fn class_of(layout: Layout) -> usize {
+    let size = layout.size().max(layout.align());
+    let mut class = 0;
+    while class < CLASSES && MIN_SMALL << class < size {
+        class += 1;
+    }
+    class
 }
 
-fn pages(size: usize) -> usize {
-    (size + PAGE - 1) & !(PAGE - 1)
-}
-
+/// A fresh anonymous mapping of `len` bytes, null on failure. The kernel rounds
+/// lengths up to whole pages here and in munmap and mremap, so large blocks pass
+/// their byte sizes as they are.
 fn map(len: usize) -> *mut u8 {
     let prot = uapi::PROT_READ | uapi::PROT_WRITE;
     let flags = uapi::MAP_PRIVATE | uapi::MAP_ANONYMOUS;
@@ -82,26 +92,22 @@ fn map(len: usize) -> *mut u8 {
 }
 
 impl State {
-    /// The free list head of a class. (`class_of` gives no class past the last; the
-    /// `min` tells the compiler so, sparing a bounds check and its panic.)
-    fn head(&mut self, class: usize) -> &mut *mut u8 {
-        &mut self.free[class.min(CLASSES - 1)]
-    }
-
-    fn carve(&mut self, size: usize) -> *mut u8 {
-        let mut start = (self.next + size - 1) & !(size - 1);
-        if start + size > self.end {
+    /// A new block of `class` from its current chunk, or from a new one. Each class
+    /// has chunks of its own, which its blocks tile exactly: page alignment of the
+    /// chunk aligns every block as its class needs, and the chunk runs out exactly
+    /// at its end. (Pages not yet handed out are never touched, so the chunks
+    /// partly used at once cost address space, not memory.)
+    fn carve(&mut self, class: usize) -> *mut u8 {
+        let mut start = self.classes[class].next;
+        if start == self.classes[class].end {
             let chunk = map(CHUNK);
             if chunk.is_null() {
                 return chunk;
             }
-            // The rest of the old chunk is abandoned: simpler than tracking it, and at
-            // most one block's worth per chunk.
-            self.next = chunk as usize;
-            self.end = chunk as usize + CHUNK;
-            start = (self.next + size - 1) & !(size - 1);
+            start = chunk as usize;
+            self.classes[class].end = start + CHUNK;
         }
-        self.next = start + size;
+        self.classes[class].next = start + (MIN_SMALL << class);
         start as *mut u8
     }
 }
@@ -110,68 +116,62 @@ impl State {
 // out once until freed, sized and aligned as the layout asks (tests/heap.rs).
 unsafe impl GlobalAlloc for MmapHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if let Some((class, size)) = class_of(layout) {
-            let mut st = self.state.lock();
-            let head = *st.head(class);
-            if head.is_null() {
-                return st.carve(size);
-            }
-            // SAFETY: a free block's first word is the next free block.
-            *st.head(class) = unsafe { head.cast::<*mut u8>().read() };
-            return head;
-        }
         if layout.align() > PAGE {
             return null_mut();
         }
-        map(pages(layout.size()))
+        let class = class_of(layout);
+        if class >= CLASSES {
+            return map(layout.size());
+        }
+        let mut st = self.state.lock();
+        let head = st.classes[class].free;
+        if head.is_null() {
+            return st.carve(class);
+        }
+        // SAFETY: a free block's first word is the next free block.
+        st.classes[class].free = unsafe { head.cast::<*mut u8>().read() };
+        head
     }
 
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        match class_of(layout) {
-            Some((class, _)) => {
-                let mut st = self.state.lock();
-                // SAFETY: the block is at least 16 bytes and no longer used by anyone.
-                unsafe { p.cast::<*mut u8>().write(*st.head(class)) };
-                *st.head(class) = p;
-            }
-            // SAFETY: a large block is exactly its own mapping.
-            None => drop(unsafe { sys::munmap(p, pages(layout.size())) }),
+        let class = class_of(layout);
+        if class < CLASSES {
+            let mut st = self.state.lock();
+            // SAFETY: the block is at least 16 bytes and no longer used by anyone.
+            unsafe { p.cast::<*mut u8>().write(st.classes[class].free) };
+            st.classes[class].free = p;
+        } else {
+            // SAFETY: a large block is exactly its own mapping. (Nothing to do if
+            // munmap fails.)
+            let _ = unsafe { sys::munmap(p, layout.size()) };
         }
     }
 
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller guarantees `new_size` with the old alignment is valid.
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        match (class_of(layout), class_of(new_layout)) {
-            (Some((a, _)), Some((b, _))) if a == b => p,
-            (None, None) => {
-                // Large to large: the kernel moves the pages, nothing is copied.
-                // SAFETY: `p` is a large block, its own mapping of `pages(layout.size())`
-                // bytes (the caller's contract: allocated here with `layout`).
-                let r = unsafe {
-                    sys::mremap(
-                        p,
-                        pages(layout.size()),
-                        pages(new_size),
-                        uapi::MREMAP_MAYMOVE,
-                        0,
-                    )
-                };
-                r.unwrap_or(null_mut())
+        let (old, new) = (class_of(layout), class_of(new_layout));
+        if old == new {
+            if old < CLASSES {
+                // Same class: the block is already the one to use.
+                return p;
             }
-            _ => {
-                // SAFETY: a non-zero size (the caller's contract) and the old alignment.
-                let q = unsafe { self.alloc(new_layout) };
-                if !q.is_null() {
-                    // SAFETY: two distinct blocks, `p` of `layout.size()` bytes and `q` of
-                    // at least `new_size`; `p` is freed once, with its own layout.
-                    unsafe {
-                        ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
-                        self.dealloc(p, layout);
-                    }
-                }
-                q
+            // Large to large: the kernel moves the pages, nothing is copied.
+            // SAFETY: `p` is a large block, its own mapping of `layout.size()` bytes
+            // (the caller's contract: allocated here with `layout`).
+            let r = unsafe { sys::mremap(p, layout.size(), new_size, uapi::MREMAP_MAYMOVE, 0) };
+            return r.unwrap_or(null_mut());
+        }
+        // SAFETY: a non-zero size (the caller's contract) and the old alignment.
+        let q = unsafe { self.alloc(new_layout) };
+        if !q.is_null() {
+            // SAFETY: two distinct blocks, `p` of `layout.size()` bytes and `q` of at
+            // least `new_size`; `p` is freed once, with its own layout.
+            unsafe {
+                ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
+                self.dealloc(p, layout);
             }
         }
+        q
     }
 }

@@ -171,3 +171,33 @@ fn reserve_grows_like_vec() {
     );
     assert_eq!(io::reserve(&mut words, usize::MAX / 4), Err(Errno::ENOMEM));
 }
+
+/// Page alignment in every class (blocks past a page are only page-aligned, which is
+/// all the allocator promises), alignment above a page refused even for a small size,
+/// and a realloc that stays in its class keeping the block in place.
+#[test]
+fn page_alignment_and_in_place_realloc() {
+    let heap = MmapHeap::new();
+    for size in [1, 100, 4096, 5000, 20_000, MAX_SMALL] {
+        let l = Layout::from_size_align(size, 4096).unwrap();
+        let blocks: Vec<*mut u8> = (0..5).map(|_| unsafe { heap.alloc(l) }).collect();
+        for &p in &blocks {
+            assert!(!p.is_null() && (p as usize).is_multiple_of(4096), "{l:?}");
+            unsafe { p.write_bytes(1, size) };
+        }
+        for p in blocks {
+            unsafe { heap.dealloc(p, l) };
+        }
+    }
+    assert!(unsafe { heap.alloc(Layout::from_size_align(16, 8192).unwrap()) }.is_null());
+    let l = Layout::from_size_align(70, 8).unwrap();
+    let p = unsafe { heap.alloc(l) };
+    unsafe { p.write_bytes(3, 70) };
+    let q = unsafe { heap.realloc(p, l, 128) };
+    assert_eq!(p, q, "70 and 128 bytes share a class");
+    let q = unsafe { heap.realloc(q, Layout::from_size_align(128, 8).unwrap(), 65) };
+    assert_eq!(p, q, "so do 128 and 65");
+    let kept = unsafe { std::slice::from_raw_parts(q, 65) };
+    assert!(kept.iter().all(|&b| b == 3));
+    unsafe { heap.dealloc(q, Layout::from_size_align(65, 8).unwrap()) };
+}
