@@ -174,14 +174,14 @@ fn check_name(name: &[u8]) -> Result<()> {
     }
 }
 
-/// The first entry for `name` at or after offset `at` of the packed environment:
+/// The first entry for `name` in the packed environment:
 /// its start and its end (past its NUL); both `env.len()` when there is none (an
 /// entry is never empty). Bytes after the last NUL are no entry. One pass over the
 /// bytes, and two plain numbers, not an `Option`, so they come back in registers.
-fn find(env: &[u8], name: &[u8], at: usize) -> (usize, usize) {
-    let mut start = at;
+fn find(env: &[u8], name: &[u8]) -> (usize, usize) {
+    let mut start = 0;
     let mut matching = true;
-    let mut i = at;
+    let mut i = 0;
     while let Some(&c) = env.get(i) {
         let k = i - start;
         i += 1;
@@ -224,7 +224,7 @@ pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
 
 /// The value of `name` in packed entries.
 pub(crate) fn lookup<'a>(entries: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let (start, end) = find(entries, name, 0);
+    let (start, end) = find(entries, name);
     // None when there is no entry (the range is reversed or `end` wrapped).
     entries.get(start + name.len() + 1..end.wrapping_sub(1))
 }
@@ -250,16 +250,13 @@ pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
 
 /// Takes `name`'s entries, if any, out of the packed environment.
 fn remove_from(env: &mut Vec<u8>, name: &[u8]) {
-    // The start-up environment may hold a name twice: every entry goes (those before
-    // one taken out were no match already).
-    let mut at = 0;
+    // The start-up environment may hold a name twice: every entry goes.
     loop {
-        let (start, end) = find(env, name, at);
+        let (start, end) = find(env, name);
         if start == end {
             break;
         }
         cut(env, start, end);
-        at = start;
     }
 }
 
