@@ -70,17 +70,14 @@ pub fn auxv() -> *const usize {
     AUXV.load(Ordering::Relaxed)
 }
 
-/// The C strings of a null-terminated pointer array (at most `limit`), copied and
-/// packed into one buffer, each with its NUL.
+/// Appends the C strings of a null-terminated pointer array (at most `limit`) to
+/// `out`, each with its NUL; `ENOMEM` leaves `out` as it was.
 ///
 /// # Safety
-/// `list` is null or a null-terminated array of NUL-terminated strings (as
-/// [`capture`] recorded them).
-unsafe fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    if list.is_null() {
-        return Ok(out);
-    }
+/// `list` is a null-terminated array of NUL-terminated strings (as [`capture`]
+/// recorded them).
+unsafe fn copy_c_strings(list: *const *const u8, limit: usize, out: &mut Vec<u8>) -> Result<()> {
+    let len = out.len();
     for i in 0..limit {
         // SAFETY: argv and envp are null-terminated arrays of C strings that live for
         // the whole program (the kernel put them on the initial stack).
@@ -90,33 +87,48 @@ unsafe fn copy_c_strings(list: *const *const u8, limit: usize) -> Result<Vec<u8>
         }
         // SAFETY: a non-null entry of such an array is a NUL-terminated string.
         let s = unsafe { core::ffi::CStr::from_ptr(s.cast()) }.to_bytes_with_nul();
-        io::extend(&mut out, s)?;
+        if io::extend(out, s).is_err() {
+            out.truncate(len);
+            return Err(Errno::ENOMEM);
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
-/// A /proc file of NUL-terminated strings, packed as they are (never needed in a
-/// bootstrap build: its entry always records argv and envp).
-#[cfg(feature = "bootstrap")]
-fn proc_list(_path: &[u8]) -> Vec<u8> {
-    Vec::new()
-}
-
-/// A /proc file of NUL-terminated strings, packed as they are.
-#[cfg(not(feature = "bootstrap"))]
-fn proc_list(path: &[u8]) -> Vec<u8> {
-    crate::fs::read(path).unwrap_or_default()
+/// Appends the start-up list `list` (ARGV or ENVP, at most `limit` strings) to `out`,
+/// packed; when [`capture`] recorded none, the /proc file `path` of the same strings.
+fn start_up(
+    list: &AtomicPtr<*const u8>,
+    limit: usize,
+    path: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let list = list.load(Ordering::Relaxed);
+    if !list.is_null() {
+        // SAFETY: the list as `capture` recorded it (its contract).
+        return unsafe { copy_c_strings(list, limit, out) };
+    }
+    // Never needed in a bootstrap build: its entry always records argv and envp.
+    #[cfg(not(feature = "bootstrap"))]
+    if let Ok(read) = crate::fs::read(path) {
+        *out = read;
+    }
+    #[cfg(feature = "bootstrap")]
+    let _ = path;
+    Ok(())
 }
 
 /// The program's arguments, `argv[0]` first, packed (see [`io::unpacked`]); none when
 /// memory runs out.
 pub fn args() -> Vec<u8> {
-    let argv = ARGV.load(Ordering::Relaxed);
-    if argv.is_null() {
-        return proc_list(b"/proc/self/cmdline");
-    }
-    // SAFETY: argv as `capture` recorded it (its contract).
-    unsafe { copy_c_strings(argv, ARGC.load(Ordering::Relaxed)) }.unwrap_or_default()
+    let mut out = Vec::new();
+    let _ = start_up(
+        &ARGV,
+        ARGC.load(Ordering::Relaxed),
+        b"/proc/self/cmdline",
+        &mut out,
+    );
+    out
 }
 
 /// The argument list `rt_set_args` stored (the runtime's generated `main` hands its
@@ -141,44 +153,50 @@ pub fn with_args<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     }
 }
 
-/// The environment, locked, copied from the start-up one on first use (`ENOMEM`
-/// when that copy fails; it is tried again next time).
-fn locked_env() -> Result<Guard<'static, Env>> {
+/// The environment, locked, copied from the start-up one on first use (`None` when
+/// that copy runs out of memory: it is tried again next time). An `Option`, one
+/// register, where a `Result` would come back through memory.
+fn locked_env() -> Option<Guard<'static, Env>> {
     let mut env = ENV.lock();
     if !env.copied {
-        let envp = ENVP.load(Ordering::Relaxed);
-        env.entries = if envp.is_null() {
-            proc_list(b"/proc/self/environ")
-        } else {
-            // SAFETY: envp as `capture` recorded it (its contract).
-            unsafe { copy_c_strings(envp, usize::MAX) }?
-        };
+        start_up(&ENVP, usize::MAX, b"/proc/self/environ", &mut env.entries).ok()?;
         env.copied = true;
     }
-    Ok(env)
+    Some(env)
 }
 
 /// A name `setenv` would accept: non-empty, no `=`, no NUL.
 fn check_name(name: &[u8]) -> Result<()> {
-    if name.is_empty() || io::has(name, b'=') || io::has(name, 0) {
+    if name.is_empty() || name.iter().any(|&c| c == b'=' || c == 0) {
         Err(Errno::EINVAL)
     } else {
         Ok(())
     }
 }
 
-/// Where `name`'s entry lies in the packed environment: the offsets of its value and
-/// of its end (past its NUL).
-fn entry(env: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+/// The first entry for `name` in the packed environment:
+/// its start and its end (past its NUL); both `env.len()` when there is none (an
+/// entry is never empty). Bytes after the last NUL are no entry. One pass over the
+/// bytes, and two plain numbers, not an `Option`, so they come back in registers.
+fn find(env: &[u8], name: &[u8]) -> (usize, usize) {
     let mut start = 0;
-    for e in io::c_strings(env) {
-        let end = start + e.len();
-        if e.starts_with(name) && e.get(name.len()) == Some(&b'=') {
-            return Some((start + name.len() + 1, end));
+    let mut matching = true;
+    let mut i = 0;
+    while let Some(&c) = env.get(i) {
+        let k = i - start;
+        i += 1;
+        if c == 0 {
+            if matching && k > name.len() {
+                return (start, i);
+            }
+            start = i;
+            matching = true;
+        } else if k <= name.len() {
+            // The entry begins with the name's bytes, then `=` (which no name holds).
+            matching &= c == *name.get(k).unwrap_or(&b'=');
         }
-        start = end;
     }
-    None
+    (env.len(), env.len())
 }
 
 /// Takes `start..end` out of `buf`, closing the gap (`Vec::drain`'s range check would
@@ -198,15 +216,17 @@ fn cut(buf: &mut Vec<u8>, start: usize, end: usize) {
 /// The value of `name`, `None` when unset; an invalid name is `EINVAL`.
 pub fn get(name: &[u8]) -> Result<Option<Vec<u8>>> {
     check_name(name)?;
-    lookup(&locked_env()?.entries, name)
-        .map(io::copy)
-        .transpose()
+    match lookup(&locked_env().ok_or(Errno::ENOMEM)?.entries, name) {
+        Some(value) => io::copy(value).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The value of `name` in packed entries.
 pub(crate) fn lookup<'a>(entries: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let (value, end) = entry(entries, name)?;
-    entries.get(value..end - 1)
+    let (start, end) = find(entries, name);
+    // None when there is no entry (the range is reversed or `end` wrapped).
+    entries.get(start + name.len() + 1..end.wrapping_sub(1))
 }
 
 /// Sets `name` for later [`get`]s and for children of `process::run`. A name that
@@ -217,34 +237,39 @@ pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
     if io::has(value, 0) {
         return Err(Errno::EINVAL);
     }
-    let env = &mut locked_env()?.entries;
+    let env = &mut locked_env().ok_or(Errno::ENOMEM)?.entries;
     io::reserve(env, name.len() + value.len() + 2)?;
     remove_from(env, name);
     // The room is reserved: these cannot fail.
-    for part in [name, b"=", value, b"\0"] {
-        let _ = io::extend(env, part);
-    }
+    let _ = io::extend(env, name);
+    let _ = io::extend(env, b"=");
+    let _ = io::extend(env, value);
+    let _ = io::extend(env, b"\0");
     Ok(())
 }
 
 /// Takes `name`'s entries, if any, out of the packed environment.
 fn remove_from(env: &mut Vec<u8>, name: &[u8]) {
     // The start-up environment may hold a name twice: every entry goes.
-    while let Some((value, end)) = entry(env, name) {
-        cut(env, value - name.len() - 1, end);
+    loop {
+        let (start, end) = find(env, name);
+        if start == end {
+            break;
+        }
+        cut(env, start, end);
     }
 }
 
 /// A copy of the whole environment, packed (for a child's `envp`): the lock is held
 /// for the copy only.
 pub(crate) fn c_entries() -> Result<Vec<u8>> {
-    io::copy(&locked_env()?.entries)
+    io::copy(&locked_env().ok_or(Errno::ENOMEM)?.entries)
 }
 
 /// Removes `name`; removing an unset name is fine, an invalid one is `EINVAL`.
 pub fn remove(name: &[u8]) -> Result<()> {
     check_name(name)?;
-    remove_from(&mut locked_env()?.entries, name);
+    remove_from(&mut locked_env().ok_or(Errno::ENOMEM)?.entries, name);
     Ok(())
 }
 
