@@ -141,16 +141,18 @@ pub fn set_args(list: Vec<u8>) {
     drop(old);
 }
 
-/// Calls `f` with the stored argument list, or with the process's own arguments when
-/// nothing (or an empty list) was stored, packed (see [`io::unpacked`]).
-pub fn with_args<R>(f: impl FnOnce(&[u8]) -> R) -> R {
+/// The stored argument list, or the process's own arguments when nothing (or an
+/// empty list) was stored, packed (see [`io::unpacked`]). A copy: the lock is held
+/// only while it is made, never while the caller uses the list (`rt_get_args` makes
+/// the runtime's values of it, a call out that must not run under our lock);
+/// `ENOMEM` when it can not be made.
+pub fn stored_args() -> Result<Vec<u8>> {
     let stored = SET_ARGS.lock();
     if stored.is_empty() {
         drop(stored);
-        f(&args())
-    } else {
-        f(&stored)
+        return Ok(args());
     }
+    io::copy(&stored)
 }
 
 /// The environment, locked, copied from the start-up one on first use (`None` when

@@ -541,13 +541,14 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
 /// arguments, as an Array of Strings (non-UTF-8 arguments decoded lossily).
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_get_args() -> V {
-    value_or_nil(env::with_args(|args| {
+    // A copy of the list, so that the runtime's constructors run with no lock held.
+    value_or_nil(env::stored_args().and_then(|args| {
         // SAFETY: the ABI takes any capacity and gives NIL when it cannot allocate.
-        let array = unsafe { value::abi::rt_array_new(io::unpacked(args).count() as u64) };
+        let array = unsafe { value::abi::rt_array_new(io::unpacked(&args).count() as u64) };
         if array == V::NIL {
             return Err(Errno::ENOMEM);
         }
-        for a in io::unpacked(args) {
+        for a in io::unpacked(&args) {
             let pushed = lossy(a).and_then(|s| value::push_string(array, &s));
             if let Err(e) = pushed {
                 value::release(array);

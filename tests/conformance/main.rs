@@ -780,6 +780,36 @@ fn args() {
     unsafe { ours::rt_set_args(0, std::ptr::null()) };
 }
 
+/// The runtime's constructors are calls out of the crate, which may call back into
+/// it: here `rt_string_new`, while `rt_get_args` makes its Strings, calls
+/// `rt_get_args` again. No lock may be held across such a call; with the stored
+/// list's lock held the inner call spun for ever (so the outer call runs on a thread
+/// of its own, and a missing answer is the failure).
+#[test]
+fn get_args_holds_no_lock_while_the_runtime_makes_its_strings() {
+    use std::sync::mpsc;
+    static INNER: Mutex<Option<Val>> = Mutex::new(None);
+    fn reenter() {
+        *INNER.lock().unwrap() = Some(val(unsafe { ours::rt_get_args() }));
+    }
+    let _s = serial();
+    let strs: [&[u8]; 2] = [b"prog\0", b"one\0"];
+    let argv: Vec<*const u8> = strs.iter().map(|s| s.as_ptr()).collect();
+    unsafe { ours::rt_set_args(2, argv.as_ptr()) };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        abi::CALL_OUT.with(|c| c.set(Some(reenter)));
+        let _ = tx.send(val(unsafe { ours::rt_get_args() }));
+    });
+    let outer = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("rt_get_args did not return: a lock held while the runtime's constructor ran");
+    let want = Val::Arr(vec![Val::Str(b"prog".to_vec()), Val::Str(b"one".to_vec())]);
+    assert_eq!(outer, want);
+    assert_eq!(INNER.lock().unwrap().take(), Some(want));
+    unsafe { ours::rt_set_args(0, std::ptr::null()) };
+}
+
 /// What `f` writes to fd 1 or 2, captured through a temporary file. The harness
 /// writes "test NAME ... ok" to fd 1 through std's stdout from its own thread when
 /// another test ends: std's buffer is emptied first, and std's stdout and stderr
