@@ -22,7 +22,6 @@ use crate::Errno;
 use crate::sys::Result;
 use crate::value::{self, RuntimeValue as V};
 use crate::{env, fs, io, process, system, time, utf8};
-use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 /// The bytes of a `(ptr, len)` text argument.
@@ -48,15 +47,17 @@ unsafe fn nonnull_text<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
     unsafe { text(ptr, len) }
 }
 
-/// A path argument. The runtime takes paths as `&str`: a null pointer is `EFAULT`,
-/// one that is not UTF-8 `EILSEQ`.
+/// A path argument, or `None` with its errno recorded. The runtime takes paths as
+/// `&str`: a null pointer is `EFAULT`, one that is not UTF-8 `EILSEQ`. (An `Option`
+/// comes back in two registers, a `Result` through memory: this is smaller at each
+/// of the many callers.)
 ///
 /// # Safety
 /// As [`text`].
 #[inline(never)]
-unsafe fn path<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
+unsafe fn path<'a>(ptr: *const u8, len: u64) -> Option<&'a [u8]> {
     // SAFETY: the caller's contract.
-    utf8(unsafe { nonnull_text(ptr, len) }?)
+    record(unsafe { nonnull_text(ptr, len) }.and_then(utf8))
 }
 
 /// A path argument that may also be a tagged String value passed in `ptr` with `len`
@@ -64,11 +65,12 @@ unsafe fn path<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
 ///
 /// # Safety
 /// As [`text`]; a tagged `ptr` must be a value the runtime gave out.
-unsafe fn path_or_tagged<'a>(ptr: *const u8, len: u64) -> Result<&'a [u8]> {
+unsafe fn path_or_tagged<'a>(ptr: *const u8, len: u64) -> Option<&'a [u8]> {
     let tagged = V(ptr as u64);
     if len == 0 && tagged.is_heap() {
         // SAFETY: the caller's contract for a tagged value.
-        return utf8(unsafe { value::string_bytes(tagged) }.ok_or(Errno::EINVAL)?);
+        let bytes = unsafe { value::string_bytes(tagged) };
+        return record(bytes.ok_or(Errno::EINVAL).and_then(utf8));
     }
     // SAFETY: the caller's contract.
     unsafe { path(ptr, len) }
@@ -81,11 +83,9 @@ fn utf8(bytes: &[u8]) -> Result<&[u8]> {
     }
 }
 
-/// `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (`from_utf8_lossy`).
-fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
-    if utf8::is_valid(bytes) {
-        return Ok(Cow::Borrowed(bytes));
-    }
+/// A copy of `bytes` as UTF-8, each invalid sequence replaced by U+FFFD
+/// (`from_utf8_lossy`).
+fn lossy(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     io::reserve(&mut out, bytes.len() + 8)?;
     // Each invalid sequence (as utf8::check delimits it, the same as utf8_chunks)
@@ -100,12 +100,21 @@ fn lossy(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
             .unwrap_or_default();
     }
     io::extend(&mut out, rest)?;
-    Ok(Cow::Owned(out))
+    Ok(out)
 }
 
 /// A String of `bytes` decoded lossily.
 fn lossy_string(bytes: &[u8]) -> Result<V> {
     value::string(&lossy(bytes)?)
+}
+
+/// A String of a file's content decoded lossily, copied once only when it is not
+/// UTF-8 (files can be large).
+fn lossy_file_string(bytes: &[u8]) -> Result<V> {
+    match utf8::is_valid(bytes) {
+        true => value::file_string(bytes),
+        false => value::file_string(&lossy(bytes)?),
+    }
 }
 
 /// Whether `bytes`, which must be UTF-8 (else `EILSEQ`), holds a `\r`: one pass
@@ -138,6 +147,11 @@ fn value_or_nil(r: Result<V>) -> V {
     record(r).unwrap_or(V::NIL)
 }
 
+/// A String of the bytes, or NIL with the errno recorded.
+fn string_or_nil(bytes: Result<Vec<u8>>) -> V {
+    value_or_nil(bytes.and_then(|b| value::string(&b)))
+}
+
 fn int_or(r: Result<i64>, failure: i64) -> i64 {
     record(r).unwrap_or(failure)
 }
@@ -146,33 +160,36 @@ fn int_or(r: Result<i64>, failure: i64) -> i64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_exists(path_ptr: *const u8, len: u64) -> bool {
     // SAFETY: the module's contract.
-    ok(unsafe { path(path_ptr, len) }
-        .and_then(fs::metadata)
-        .map(drop))
+    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(fs::metadata(p).map(drop)))
 }
 
 /// The file as a String without any `\r`; NIL (`EILSEQ`) when it is not UTF-8.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    value_or_nil(unsafe { path(path_ptr, len) }.and_then(|p| {
-        fs::with_contents(p, |text| {
-            if !utf8_has_cr(text)? {
-                return value::file_string(text);
-            }
-            let mut kept: Vec<u8> = Vec::new();
-            io::reserve(&mut kept, text.len())?;
-            let mut at = kept.as_mut_ptr();
-            for &c in text.iter().filter(|&&c| c != b'\r') {
-                // SAFETY: at most `text.len()` bytes go into the room reserved for them.
-                unsafe { at.write(c) };
-                at = at.wrapping_add(1);
-            }
-            // SAFETY: the bytes up to `at` were written just above.
-            unsafe { kept.set_len(at.offset_from_unsigned(kept.as_ptr())) };
-            value::file_string(&kept)
-        })
-    }))
+    file_value(unsafe { path(path_ptr, len) }, |text| {
+        if !utf8_has_cr(text)? {
+            return value::file_string(text);
+        }
+        let mut kept: Vec<u8> = Vec::new();
+        io::reserve(&mut kept, text.len())?;
+        let mut at = kept.as_mut_ptr();
+        for &c in text.iter().filter(|&&c| c != b'\r') {
+            // SAFETY: at most `text.len()` bytes go into the room reserved for them.
+            unsafe { at.write(c) };
+            at = at.wrapping_add(1);
+        }
+        // SAFETY: the bytes up to `at` were written just above.
+        unsafe { kept.set_len(at.offset_from_unsigned(kept.as_ptr())) };
+        value::file_string(&kept)
+    })
+}
+
+/// `make` applied to the content of the file at `path`; NIL on failure. One copy,
+/// not one for each of the three reading exports.
+#[inline(never)]
+fn file_value(path: Option<&[u8]>, make: fn(&[u8]) -> Result<V>) -> V {
+    path.map_or(V::NIL, |p| value_or_nil(fs::with_contents(p, make)))
 }
 
 /// Creates or truncates the file and writes `content`, which must be UTF-8 (else
@@ -199,10 +216,23 @@ unsafe fn write_with(
     content: *const u8,
     content_len: u64,
 ) -> bool {
+    // The content is checked as a path is: non-null (`EFAULT`) and UTF-8 (`EILSEQ`).
     // SAFETY: the caller's contract.
-    ok(unsafe {
-        path(path_ptr, len).and_then(|p| write(p, utf8(nonnull_text(content, content_len)?)?))
-    })
+    unsafe { two_paths(path_ptr, len, content, content_len) }.is_some_and(|(p, c)| ok(write(p, c)))
+}
+
+/// Two path arguments, or `None` with the errno of the first that is not one.
+///
+/// # Safety
+/// As [`text`], for each.
+unsafe fn two_paths<'a>(
+    a: *const u8,
+    a_len: u64,
+    b: *const u8,
+    b_len: u64,
+) -> Option<(&'a [u8], &'a [u8])> {
+    // SAFETY: the caller's contract.
+    unsafe { Some((path(a, a_len)?, path(b, b_len)?)) }
 }
 
 /// Appends `content` (UTF-8), creating the file if missing.
@@ -221,7 +251,7 @@ pub unsafe extern "C" fn rt_file_append_text(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_remove(path_ptr: *const u8, len: u64) -> bool {
     // SAFETY: the module's contract.
-    ok(unsafe { path(path_ptr, len) }.and_then(fs::remove_file))
+    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(fs::remove_file(p)))
 }
 
 /// The same function as [`rt_file_remove`], under the runtime's other name.
@@ -235,11 +265,10 @@ pub unsafe extern "C" fn rt_file_delete(path_ptr: *const u8, len: u64) -> bool {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_size(path_ptr: *const u8, len: u64) -> i64 {
     // SAFETY: the module's contract.
-    let size = unsafe { path(path_ptr, len) }.and_then(fs::size);
-    int_or(
-        size.and_then(|s| i64::try_from(s).map_err(|_| Errno::EOVERFLOW)),
-        -1,
-    )
+    unsafe { path(path_ptr, len) }.map_or(-1, |p| {
+        let size = fs::size(p).and_then(|s| i64::try_from(s).map_err(|_| Errno::EOVERFLOW));
+        int_or(size, -1)
+    })
 }
 
 /// The modification time of the file a path names, in whole seconds since the epoch;
@@ -248,10 +277,7 @@ pub unsafe extern "C" fn rt_file_size(path_ptr: *const u8, len: u64) -> i64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_modified_time(path_ptr: *const u8, len: u64) -> i64 {
     // SAFETY: the module's contract.
-    int_or(
-        unsafe { path(path_ptr, len) }.and_then(fs::modified_time),
-        -1,
-    )
+    unsafe { path(path_ptr, len) }.map_or(-1, |p| int_or(fs::modified_time(p), -1))
 }
 
 /// `std::fs::copy`: contents and permission bits.
@@ -263,14 +289,15 @@ pub unsafe extern "C" fn rt_file_copy(
     dst_len: u64,
 ) -> bool {
     // SAFETY: the module's contract.
-    ok(unsafe { path(src, src_len).and_then(|s| fs::copy(s, path(dst, dst_len)?)) }.map(drop))
+    let paths = unsafe { two_paths(src, src_len, dst, dst_len) };
+    paths.is_some_and(|(s, d)| ok(fs::copy(s, d).map(drop)))
 }
 
 /// `create_dir_all` when `recursive`, else `create_dir`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_dir_create(path_ptr: *const u8, len: u64, recursive: bool) -> bool {
     // SAFETY: the module's contract.
-    ok(unsafe { path(path_ptr, len) }.and_then(|p| fs::dir_create(p, recursive)))
+    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(fs::dir_create(p, recursive)))
 }
 
 /// The names in a directory (not `.` or `..`), in the kernel's order, as an Array of
@@ -278,8 +305,15 @@ pub unsafe extern "C" fn rt_dir_create(path_ptr: *const u8, len: u64, recursive:
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_dir_list(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    let names = unsafe { path(path_ptr, len) }.and_then(fs::dir_list);
-    value_or_nil(names.and_then(|n| value::string_array(n.iter().filter(|n| utf8(n).is_ok()))))
+    unsafe { path(path_ptr, len) }.map_or(V::NIL, |p| {
+        value_or_nil(fs::dir_list(p).and_then(|n| utf8_strings(n.iter())))
+    })
+}
+
+/// An Array of the Strings in `items` that are UTF-8, the others left out. One
+/// function for [`rt_dir_list`] and [`rt_get_args`] (whose items are all UTF-8).
+fn utf8_strings<'a>(items: impl Iterator<Item = &'a [u8]>) -> Result<V> {
+    value::string_array(items.filter(|s| utf8(s).is_ok()))
 }
 
 /// An exclusive lock on the file (created if missing); waits for ever when
@@ -287,8 +321,8 @@ pub unsafe extern "C" fn rt_dir_list(path_ptr: *const u8, len: u64) -> V {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_lock(path_ptr: *const u8, len: u64, timeout_secs: i64) -> i64 {
     // SAFETY: the module's contract.
-    let fd = unsafe { path_or_tagged(path_ptr, len) }.and_then(|p| fs::lock(p, timeout_secs));
-    int_or(fd.map(i64::from), -1)
+    let path = unsafe { path_or_tagged(path_ptr, len) };
+    path.map_or(-1, |p| int_or(fs::lock(p, timeout_secs).map(i64::from), -1))
 }
 
 /// Releases a lock from [`rt_file_lock`] and closes its descriptor. A number that is
@@ -303,39 +337,35 @@ pub extern "C" fn rt_file_unlock(handle: i64) -> bool {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_mmap_read_text(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    value_or_nil(
-        unsafe { path_or_tagged(path_ptr, len) }
-            .and_then(|p| fs::with_contents(p, |bytes| value::file_string(&lossy(bytes)?))),
-    )
+    file_value(unsafe { path_or_tagged(path_ptr, len) }, lossy_file_string)
 }
 
 /// The file's bytes as a byte-packed Array.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_mmap_read_bytes(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    value_or_nil(
-        unsafe { path_or_tagged(path_ptr, len) }.and_then(|p| fs::with_contents(p, value::bytes)),
-    )
+    file_value(unsafe { path_or_tagged(path_ptr, len) }, value::bytes)
 }
 
 /// The working directory (lossy UTF-8); NIL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_cwd() -> V {
-    value_or_nil(env::cwd_in(&mut [0; io::PATH_MAX]).and_then(lossy_string))
+    string_or_nil(env::cwd_in(&mut [0; io::PATH_MAX]).and_then(lossy))
 }
 
 /// `HOME`, else `USERPROFILE`, else NIL.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_home() -> V {
-    for name in [&b"HOME"[..], b"USERPROFILE"] {
-        if let Ok(Some(home)) = env::get(name)
-            && utf8(&home).is_ok()
-        {
-            return value_or_nil(value::string(&home));
-        }
-    }
-    super::set_errno(Errno::ENOENT);
-    V::NIL
+    let home = env_utf8(b"HOME").or_else(|_| env_utf8(b"USERPROFILE"));
+    string_or_nil(home.map_err(|_| Errno::ENOENT))
+}
+
+/// The value of the variable `name`: `ENOENT` when it is unset, `EILSEQ` when it is
+/// not UTF-8.
+fn env_utf8(name: &[u8]) -> Result<Vec<u8>> {
+    let value = env::get(name)?.ok_or(Errno::ENOENT)?;
+    utf8(&value)?;
+    Ok(value)
 }
 
 /// The longest environment variable name the runtime accepts.
@@ -348,7 +378,7 @@ pub const ENV_VALUE_MAX: usize = 65535;
 ///
 /// # Safety
 /// As [`text`].
-unsafe fn env_name<'a>(ptr: *const u8, len: u64) -> Result<Cow<'a, [u8]>> {
+unsafe fn env_name(ptr: *const u8, len: u64) -> Result<Vec<u8>> {
     if ptr.is_null() || len == 0 || len > ENV_NAME_MAX as u64 {
         return Err(Errno::EINVAL);
     }
@@ -361,10 +391,8 @@ unsafe fn env_name<'a>(ptr: *const u8, len: u64) -> Result<Cow<'a, [u8]>> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_env_get(name: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    let found = unsafe { env_name(name, len) }
-        .and_then(|n| env::get(&n))
-        .and_then(|v| v.ok_or(Errno::ENOENT));
-    value_or_nil(found.and_then(|v| value::string(utf8(&v)?)))
+    let found = unsafe { env_name(name, len) }.and_then(|n| env_utf8(&n));
+    string_or_nil(found)
 }
 
 /// Sets a variable for this process and its children. The name: 1 to 4095 bytes,
@@ -404,9 +432,11 @@ fn argv_of(cmd: &[u8], args: V) -> Result<Vec<u8>> {
     for i in 0..value::array_len(args).unwrap_or(0) {
         // SAFETY: an element of a live Array the runtime gave us.
         let s = unsafe { value::string_bytes(value::array_get(args, i)) };
-        process::push_arg(&mut argv, &lossy(s.ok_or(Errno::EINVAL)?)?)?;
+        process::push_arg(&mut argv, s.ok_or(Errno::EINVAL)?)?;
     }
-    Ok(argv)
+    // Decoded whole: no invalid sequence runs across a NUL, so each argument comes
+    // out as if decoded alone.
+    lossy(&argv)
 }
 
 /// Runs `cmd` (searched in PATH when it has no `/`) with `args` (an Array of
@@ -417,8 +447,9 @@ fn argv_of(cmd: &[u8], args: V) -> Result<Vec<u8>> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
     // SAFETY: the module's contract.
-    let out = unsafe { path(cmd, len) }.and_then(|c| process::run_argv(&argv_of(c, args)?));
-    let (stdout, stderr, code) = match record(out) {
+    let out = unsafe { path(cmd, len) }
+        .and_then(|c| record(argv_of(c, args).and_then(|a| process::run_argv(&a))));
+    let (stdout, stderr, code) = match out {
         Some(o) => (o.stdout, o.stderr, o.code),
         None => (Vec::new(), Vec::new(), -1),
     };
@@ -444,7 +475,7 @@ pub extern "C" fn rt_system_cpu_count() -> i64 {
 pub extern "C" fn rt_hostname() -> V {
     let mut buf = [0; system::HOST_NAME_BYTES];
     let name = record(system::hostname_in(&mut buf)).unwrap_or(b"localhost");
-    value_or_nil(lossy_string(name))
+    string_or_nil(lossy(name))
 }
 
 /// Writes the text, and a newline when asked, to `fd`. Nothing is buffered, so
@@ -530,7 +561,7 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
             let a = unsafe { core::ffi::CStr::from_ptr(a.cast()) }.to_bytes();
             // Room first, so the argument goes in whole with its NUL or not at all.
             if utf8(a).is_ok() && io::reserve(&mut list, a.len() + 1).is_ok() {
-                let _ = io::extend(&mut list, a).and_then(|()| io::extend(&mut list, b"\0"));
+                let _ = process::push_arg(&mut list, a);
             }
         }
     }
@@ -541,22 +572,11 @@ pub unsafe extern "C" fn rt_set_args(argc: i32, argv: *const *const u8) {
 /// arguments, as an Array of Strings (non-UTF-8 arguments decoded lossily).
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_get_args() -> V {
-    // A copy of the list, so that the runtime's constructors run with no lock held.
-    value_or_nil(env::stored_args().and_then(|args| {
-        // SAFETY: the ABI takes any capacity and gives NIL when it cannot allocate.
-        let array = unsafe { value::abi::rt_array_new(io::unpacked(&args).count() as u64) };
-        if array == V::NIL {
-            return Err(Errno::ENOMEM);
-        }
-        for a in io::unpacked(&args) {
-            let pushed = lossy(a).and_then(|s| value::push_string(array, &s));
-            if let Err(e) = pushed {
-                value::release(array);
-                return Err(e);
-            }
-        }
-        Ok(array)
-    }))
+    // Decoded as one buffer: an invalid sequence never runs across a NUL, so each
+    // argument comes out as if decoded alone. From a copy of the list, so that the
+    // Strings are made with its lock released.
+    let args = env::stored_args().and_then(|a| lossy(&a));
+    value_or_nil(args.and_then(|a| utf8_strings(io::unpacked(&a))))
 }
 
 /// Microseconds since the Unix epoch (CLOCK_REALTIME); -1 on failure.
