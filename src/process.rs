@@ -154,7 +154,6 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
         envp,
         fds: fds.child,
         mask: uapi::kernel_sigset_t { sig: [0] },
-        fd_fallback: FD_FALLBACK.load(Ordering::Relaxed),
     };
     // It fails only for a bad `how`, size or address, none of which these are.
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask));
@@ -222,8 +221,6 @@ struct Child<'a> {
     fds: [RawFd; 4],
     /// The parent's signal mask, which the new program starts with.
     mask: uapi::kernel_sigset_t,
-    /// [`force_fd_fallback`]'s level when the child was prepared.
-    fd_fallback: u8,
 }
 
 /// Tests only: 0 marks descriptors close-on-exec with `close_range`; 1 acts as if
@@ -306,7 +303,8 @@ unsafe fn exec_child(c: &Child) -> Errno {
         }
     }
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
-    if let Err(e) = cloexec_from_3(c.fd_fallback) {
+    // (A plain load of a static: nothing to prepare in the parent.)
+    if let Err(e) = cloexec_from_3(FD_FALLBACK.load(Ordering::Relaxed)) {
         return e;
     }
     // SAFETY: forwarded from this function's own contract.
