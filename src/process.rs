@@ -28,16 +28,31 @@ pub fn push_arg(argv: &mut Vec<u8>, arg: &[u8]) -> Result<()> {
     io::extend(argv, b"\0")
 }
 
-/// Appends a pointer to each NUL-terminated string in `strings` that does not start
-/// with `skip` (when given), then null: the array `execve` takes, valid while
-/// `strings` is neither moved nor changed.
-fn push_pointers(out: &mut Vec<*const u8>, strings: &[u8], skip: Option<&[u8]>) -> Result<()> {
+/// Writes at `at` a pointer to each NUL-terminated string in `strings` that does not
+/// start with `skip` (when given), then null: the array `execve` takes, valid while
+/// `strings` is neither moved nor changed. Returns the slot after the null.
+///
+/// # Safety
+/// `at` must have room for [`io::c_strings`]'s count of `strings` plus one pointers.
+unsafe fn put_pointers(
+    mut at: *mut *const u8,
+    strings: &[u8],
+    skip: Option<&[u8]>,
+) -> *mut *const u8 {
     for s in io::c_strings(strings) {
         if !skip.is_some_and(|p| s.starts_with(p)) {
-            io::push(out, s.as_ptr())?;
+            // SAFETY: one slot per string, as the caller reserved.
+            unsafe {
+                at.write(s.as_ptr());
+                at = at.add(1);
+            }
         }
     }
-    io::push(out, core::ptr::null())
+    // SAFETY: the last reserved slot.
+    unsafe {
+        at.write(core::ptr::null());
+        at.add(1)
+    }
 }
 
 /// The runtime's marker that it has set up its own stack; a child must not inherit
@@ -112,32 +127,43 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // A copy of the environment for the child's envp and its PATH search, so no
     // lock is held while the child starts.
     let entries = &crate::env::c_entries()?;
-    // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null.
-    let mut pointers = Vec::new();
-    io::push(&mut pointers, SHELL.as_ptr())?;
-    push_pointers(&mut pointers, argv, None)?;
-    let envp_at = pointers.len();
-    push_pointers(&mut pointers, entries, Some(REMOVED_FROM_CHILD_ENV))?;
+    // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null: the
+    // exact count allocated once and written in place. A plain block, not a Vec: its
+    // growth code is not needed for a size known in advance.
+    let count = |s| io::c_strings(s).count();
+    let layout = core::alloc::Layout::array::<*const u8>(3 + count(argv) + count(entries))
+        .map_err(|_| Errno::ENOMEM)?;
+    // SAFETY: not zero-sized (three slots at least). No `?` between here and the
+    // dealloc below, so nothing leaks.
+    let slots = unsafe { alloc::alloc::alloc(layout) }.cast::<*const u8>();
+    if slots.is_null() {
+        return Err(Errno::ENOMEM);
+    }
+    // SAFETY: one slot for the shell, then as many as each call's strings plus one.
+    let envp = unsafe {
+        slots.write(SHELL.as_ptr());
+        let envp = put_pointers(slots.add(1), argv, None);
+        put_pointers(envp, entries, Some(REMOVED_FROM_CHILD_ENV));
+        envp
+    };
     let all = uapi::kernel_sigset_t { sig: [!0] };
-    // The child writes argv[0]'s slot: a pointer made without a reference to the
-    // elements, and the only one used from here on.
-    let slots = pointers.as_mut_ptr();
     let mut child = Child {
         cmd_c,
         search: search.then(|| crate::env::lookup(entries, b"PATH").unwrap_or(DEFAULT_PATH)),
         slots,
-        envp: slots.wrapping_add(envp_at),
+        envp,
         fds: fds.child,
         mask: uapi::kernel_sigset_t { sig: [0] },
-        fd_fallback: FD_FALLBACK.load(Ordering::Relaxed),
     };
-    sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask))?;
+    // It fails only for a bad `how`, size or address, none of which these are.
+    let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask));
     let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
     // SAFETY: `child_main` makes only raw system calls and ends in execve or
     // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
     let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
-    drop(pointers);
+    // SAFETY: allocated above with this layout; the child is done with it.
+    unsafe { alloc::alloc::dealloc(slots.cast(), layout) };
     // The child's ends: closed now, so that the pipes reach EOF when it is done.
     close_all(&mut fds.child);
     let pid = pid? as i32;
@@ -195,8 +221,6 @@ struct Child<'a> {
     fds: [RawFd; 4],
     /// The parent's signal mask, which the new program starts with.
     mask: uapi::kernel_sigset_t,
-    /// [`force_fd_fallback`]'s level when the child was prepared.
-    fd_fallback: u8,
 }
 
 /// Tests only: 0 marks descriptors close-on-exec with `close_range`; 1 acts as if
@@ -279,7 +303,8 @@ unsafe fn exec_child(c: &Child) -> Errno {
         }
     }
     // Descriptors someone opened without O_CLOEXEC must not reach the child either.
-    if let Err(e) = cloexec_from_3(c.fd_fallback) {
+    // (A plain load of a static: nothing to prepare in the parent.)
+    if let Err(e) = cloexec_from_3(FD_FALLBACK.load(Ordering::Relaxed)) {
         return e;
     }
     // SAFETY: forwarded from this function's own contract.
