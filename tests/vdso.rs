@@ -457,3 +457,25 @@ fn malformed_images_are_refused_without_reading_out_of_bounds() {
         }
     }
 }
+
+/// The reads are aligned: an image whose start is not 8-byte aligned (no mapping or
+/// allocation is) fails their alignment checks, and is refused rather than misread;
+/// the same bytes at an aligned start are found.
+#[test]
+fn an_image_at_an_unaligned_start_is_refused() {
+    let img = valid_image();
+    let mut words = vec![0u64; img.len() / 8 + 1];
+    let bytes: &mut [u8] =
+        unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), words.len() * 8) };
+    bytes[..img.len()].copy_from_slice(&img);
+    let aligned = &bytes[..img.len()];
+    assert_eq!(
+        vdso::find_symbol_in(aligned, NAME, VERSION, vdso::Hash::Any),
+        Some(LAYOUT.func)
+    );
+    bytes.copy_within(..img.len(), 1);
+    let shifted = &bytes[1..=img.len()];
+    for hash in [vdso::Hash::Any, vdso::Hash::Gnu] {
+        assert_eq!(vdso::find_symbol_in(shifted, NAME, VERSION, hash), None);
+    }
+}
