@@ -138,6 +138,7 @@ fn start_errors(cmd: &str) -> (Option<i32>, Option<i32>) {
 
 #[test]
 fn start_failures_report_the_real_errno_like_std() {
+    let _s = serial(); // starts processes (see `serial`)
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("not-executable");
     std::fs::write(&plain, "echo hi\n").unwrap();
@@ -233,6 +234,7 @@ fn executable_without_shebang_runs_through_sh_like_execvp() {
 
 #[test]
 fn children_start_with_sigpipe_at_default() {
+    let _s = serial(); // starts processes (see `serial`)
     // Every Rust std program ignores SIGPIPE, this test's process too.
     let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
     unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) };
@@ -265,6 +267,7 @@ fn children_start_with_sigpipe_at_default() {
 
 #[test]
 fn child_has_its_own_process_group() {
+    let _s = serial(); // starts processes (see `serial`)
     let out = process::run(b"cat", &[b"/proc/self/stat"]).unwrap();
     assert_eq!(out.code, 0);
     let text = String::from_utf8(out.stdout).unwrap();
@@ -283,6 +286,7 @@ fn child_has_its_own_process_group() {
 
 #[test]
 fn simple_stack_set_is_not_inherited() {
+    let _s = serial(); // starts processes (see `serial`)
     use ffi_syscalls::env;
     env::set(b"_SIMPLE_STACK_SET", b"1").unwrap();
     env::set(b"_SIMPLE_STACK_SET_NOT", b"kept").unwrap();
@@ -482,6 +486,7 @@ fn syscall_asm_declares_what_the_kernel_clobbers() {
 /// the other targets' binaries can not be started from under qemu-user).
 #[test]
 fn children_of_a_process_without_stdio_get_theirs() {
+    let _s = serial(); // starts processes (see `serial`)
     const CHILD: &str = "DEFECTS_STDIO_CLOSED_OUT";
     if let Some(out) = std::env::var_os(CHILD) {
         // The copy: 0, 1 and 2 closed here (std's start-up reopens any that a
@@ -524,6 +529,7 @@ fn children_of_a_process_without_stdio_get_theirs() {
 /// such an environment (x86_64 only, as above).
 #[test]
 fn a_name_twice_at_start_up_is_set_once() {
+    let _s = serial(); // starts processes (see `serial`)
     use ffi_syscalls::env;
     const CHILD: &str = "DEFECTS_DUP_ENV_OUT";
     if let Some(out) = std::env::var_os(CHILD) {

@@ -31,7 +31,10 @@ pub fn check<T: PartialEq + std::fmt::Debug>(what: &str, ours: Option<T>, oracle
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Held by every test in a binary that checks the process-wide last errno.
+/// Held by every test in a binary that checks the process-wide last errno, and by
+/// every test that starts processes beside one that writes an executable: a child
+/// started while another thread has the file open for writing holds that descriptor
+/// until its own exec, and running the file meanwhile fails with ETXTBSY.
 pub fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
 }
