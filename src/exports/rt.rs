@@ -103,18 +103,23 @@ fn lossy(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A String of `bytes` decoded lossily.
-fn lossy_string(bytes: &[u8]) -> Result<V> {
-    value::string(&lossy(bytes)?)
+/// A value `make` builds from `bytes` decoded lossily; the bytes are copied only when
+/// they are not UTF-8 (process output and files can be large).
+fn lossy_value(bytes: &[u8], make: fn(&[u8]) -> Result<V>) -> Result<V> {
+    match utf8::is_valid(bytes) {
+        true => make(bytes),
+        false => make(&lossy(bytes)?),
+    }
 }
 
-/// A String of a file's content decoded lossily, copied once only when it is not
-/// UTF-8 (files can be large).
+/// A String of `bytes` decoded lossily.
+fn lossy_string(bytes: &[u8]) -> Result<V> {
+    lossy_value(bytes, value::string)
+}
+
+/// A String of a file's content decoded lossily.
 fn lossy_file_string(bytes: &[u8]) -> Result<V> {
-    match utf8::is_valid(bytes) {
-        true => value::file_string(bytes),
-        false => value::file_string(&lossy(bytes)?),
-    }
+    lossy_value(bytes, value::file_string)
 }
 
 /// Whether `bytes`, which must be UTF-8 (else `EILSEQ`), holds a `\r`: one pass
