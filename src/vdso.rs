@@ -311,15 +311,24 @@ impl Image<'_> {
     /// byte-by-byte reads made this lookup 0.8 KB larger there. The check is on
     /// what is left after `table`, so no offset computed here can overflow.
     fn get<T: Plain>(&self, table: usize, index: usize) -> Option<T> {
+        let at = self.entry(table, index, size_of::<T>(), align_of::<T>())?;
+        // SAFETY: `entry` checked that a `T` lies there, aligned; any bytes are a
+        // valid `T`.
+        Some(unsafe { (at as *const T).read() })
+    }
+
+    /// [`Self::get`]'s checks, for entries of `size` bytes aligned to `align`: the
+    /// address of the entry. One function for every type, so the checks are not
+    /// copied into each caller.
+    #[inline(never)]
+    fn entry(&self, table: usize, index: usize, size: usize, align: usize) -> Option<usize> {
         let room = self.0.len().checked_sub(table)?;
         let at = (self.0.as_ptr() as usize).wrapping_add(table);
         // A size is a multiple of the alignment: an aligned table's entries are too.
-        if index >= room / size_of::<T>() || !at.is_multiple_of(align_of::<T>()) {
+        if index >= room / size || !at.is_multiple_of(align) {
             return None;
         }
-        // SAFETY: the entry ends at most `room` bytes past `table`, inside the
-        // slice, at an address aligned for `T`; any bytes are a valid `T`.
-        Some(unsafe { (at as *const T).add(index).read() })
+        Some(at + index * size)
     }
 
     /// Whether the NUL-terminated string at `table + index` is `want`.
