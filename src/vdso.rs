@@ -324,8 +324,9 @@ impl Image<'_> {
     fn entry(&self, table: usize, index: usize, size: usize, align: usize) -> Option<usize> {
         let room = self.0.len().checked_sub(table)?;
         let at = (self.0.as_ptr() as usize).wrapping_add(table);
-        // A size is a multiple of the alignment: an aligned table's entries are too.
-        if index >= room / size || !at.is_multiple_of(align) {
+        // A size is a multiple of the alignment (a power of two): an aligned table's
+        // entries are too. (`checked_div`: no size is 0, but no panic path either.)
+        if index >= room.checked_div(size)? || at & align.wrapping_sub(1) != 0 {
             return None;
         }
         Some(at + index * size)

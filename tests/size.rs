@@ -119,6 +119,32 @@ fn no_single_function_program_links_core_fmt() {
     );
 }
 
+/// No size probe, the runtime-build library included, links a panic: nothing
+/// reachable from any export can panic (no `core::panicking` function, and so no
+/// panic handler, is linked). Stronger than the `core::fmt` check: a panic without
+/// a formatted message (a bounds check, a division by zero) is caught here too.
+#[test]
+fn no_probe_links_a_panic() {
+    let mut linking = Vec::new();
+    let programs = rt_functions()
+        .into_iter()
+        .chain(["hello".into(), "library".into()]);
+    for p in programs {
+        let panics: Vec<String> = nm(&probes_with_symbols().join(format!("size_{p}")))
+            .into_iter()
+            .filter(|s| s.contains("panic") || s.contains("begin_unwind"))
+            .collect();
+        if !panics.is_empty() {
+            linking.push(format!("{p}: {}", panics.join(", ")));
+        }
+    }
+    assert!(
+        linking.is_empty(),
+        "panics linked by:\n{}",
+        linking.join("\n")
+    );
+}
+
 /// hello is a working program: it prints "hello" and exits 0.
 #[test]
 fn hello_prints_hello() {
