@@ -53,8 +53,8 @@ fn minimal_within_1_kib() {
     assert!(stripped_size(bins(), "minimal") <= 1024);
 }
 
-/// Met on riscv64 (README, "Size": 15 936 bytes), checked there; NOT MET YET on
-/// x86_64 and aarch64 (18 192 / 19 264), where `cargo test --test size -- --ignored`
+/// Met on riscv64 (README, "Size": 15 872 bytes), checked there; NOT MET YET on
+/// x86_64 and aarch64 (18 040 / 19 224), where `cargo test --test size -- --ignored`
 /// checks it.
 #[test]
 #[cfg_attr(
@@ -65,7 +65,7 @@ fn runtime_build_library_within_16_kib() {
     assert!(stripped_size(probes(), "size_library") <= 16 * 1024);
 }
 
-/// NOT MET YET (README, "Size": 29 432 / 30 640 / 26 184 bytes); run with `--ignored`.
+/// NOT MET YET (README, "Size": 29 280 / 30 616 / 26 120 bytes); run with `--ignored`.
 #[test]
 #[ignore = "budget not met yet: README, Size"]
 fn complete_bootstrap_within_24_kib() {
