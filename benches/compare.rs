@@ -18,19 +18,34 @@ use std::time::Instant;
 type Contender<'a> = (&'a str, Box<dyn FnMut() + 'a>);
 
 /// Median nanoseconds per call of each contender: `rounds` rounds of `iters` calls,
-/// contenders interleaved within each round.
-fn measure(rounds: usize, iters: usize, contenders: &mut [Contender<'_>]) -> Vec<f64> {
+/// contenders interleaved within each round; `settle` runs, untimed, before each
+/// contender's turn.
+fn measure(
+    rounds: usize,
+    iters: usize,
+    settle: &dyn Fn(),
+    contenders: &mut [Contender<'_>],
+) -> Vec<f64> {
     let mut samples = vec![Vec::with_capacity(rounds); contenders.len()];
     for (_, f) in contenders.iter_mut() {
         f(); // warm-up: caches, lazy resolution (vDSO), page faults
     }
     let n = contenders.len();
     for round in 0..rounds {
-        // Every other round in reverse order, so no contender always runs right
-        // after the same neighbour (whose writeback or cache state it would inherit).
+        // Round r starts at contender r % n, and every other pass of n rounds runs
+        // backwards: over 2n rounds each contender runs in each position, and right
+        // after each other one, equally often, so none always inherits one
+        // neighbour's writeback or cache state. (Plain forward-then-reverse rounds
+        // keep the middle one of three in the middle every time.)
+        let (first, backwards) = (round % n, (round / n) % 2 == 1);
         for k in 0..n {
-            let i = if round % 2 == 0 { k } else { n - 1 - k };
+            let i = if backwards {
+                (first + n - k) % n
+            } else {
+                (first + k) % n
+            };
             let f = &mut contenders[i].1;
+            settle();
             let start = Instant::now();
             for _ in 0..iters {
                 f();
@@ -47,16 +62,41 @@ fn measure(rounds: usize, iters: usize, contenders: &mut [Contender<'_>]) -> Vec
         .collect()
 }
 
+/// Before each timed copy: the destinations removed and every dirty page written
+/// back (`sync`), so that each copy makes a new file and none pays for an earlier
+/// one's writeback or for freeing the blocks of the file it replaces. (Without
+/// this, two runs of the same std::fs::copy differed by up to 1.5x, by which
+/// destination file they wrote.)
+fn fresh_destinations(paths: &[&Path]) {
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+    // SAFETY: no arguments.
+    unsafe { libc::sync() };
+}
+
 struct Table {
     rows: Vec<String>,
 }
 
 impl Table {
-    fn add(&mut self, op: &str, rounds: usize, iters: usize, mut contenders: Vec<Contender<'_>>) {
+    fn add(&mut self, op: &str, rounds: usize, iters: usize, contenders: Vec<Contender<'_>>) {
+        self.add_settled(op, rounds, iters, &|| {}, contenders);
+    }
+
+    /// As [`Table::add`], with `settle` run untimed before each contender's turn.
+    fn add_settled(
+        &mut self,
+        op: &str,
+        rounds: usize,
+        iters: usize,
+        settle: &dyn Fn(),
+        mut contenders: Vec<Contender<'_>>,
+    ) {
         if std::env::var("BENCH_ONLY").is_ok_and(|only| !op.contains(&only)) {
             return;
         }
-        let medians = measure(rounds, iters, &mut contenders);
+        let medians = measure(rounds, iters, settle, &mut contenders);
         let ours = medians[0];
         for ((name, _), m) in contenders.iter().zip(&medians) {
             let ratio = if name.starts_with("ffi_syscalls") {
@@ -265,10 +305,11 @@ fn rt_benches(
         dir.join("rt-copy-std"),
     );
     let ((sp, sl), (dp, dl)) = (path_arg(&src), path_arg(&dst_ours));
-    t.add(
+    t.add_settled(
         &format!("rt_file_copy {copy_mib} MiB"),
-        if quick { 3 } else { 7 },
+        if quick { 3 } else { 12 },
         1,
+        &|| fresh_destinations(&[&dst_ours, &dst_rt, &dst_std]),
         vec![
             (
                 "ffi_syscalls rt_file_copy",
@@ -519,10 +560,11 @@ fn main() {
         src.as_os_str().as_encoded_bytes().to_vec(),
         dst_ours.as_os_str().as_encoded_bytes().to_vec(),
     );
-    t.add(
+    t.add_settled(
         &format!("file_copy {copy_mib} MiB"),
-        if quick { 3 } else { 7 },
+        if quick { 3 } else { 12 },
         1,
+        &|| fresh_destinations(&[&dst_ours, &dst_std]),
         vec![
             (
                 "ffi_syscalls fs::copy",
