@@ -101,7 +101,11 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
         return Err(Errno::EINVAL);
     }
     if io::is_regular(&to_st) {
-        sys::ftruncate(to.raw(), 0)?;
+        // Only a file that holds data: ext4 writes back at close a file truncated
+        // to 0, which for a new destination is a needless flush of the whole copy.
+        if to_st.stx_size != 0 {
+            sys::ftruncate(to.raw(), 0)?;
+        }
         // The mode given to open is masked by the umask and ignored for an existing
         // file.
         sys::fchmod(to.raw(), perm)?;
