@@ -98,20 +98,29 @@ fn one_probe_per_rt_function() {
     }
 }
 
+/// For each of `programs` (size probes, by the name after `size_`) whose symbols
+/// include one `matches`: "NAME: symbol, symbol...".
+fn probes_linking(programs: &[String], matches: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut linking = Vec::new();
+    for p in programs {
+        let found: Vec<String> = nm(&probes_with_symbols().join(format!("size_{p}")))
+            .into_iter()
+            .filter(|s| matches(s))
+            .collect();
+        if !found.is_empty() {
+            linking.push(format!("{p}: {}", found.join(", ")));
+        }
+    }
+    linking
+}
+
 /// No program that calls one rt_* function (nor hello) links core::fmt: nothing
 /// reachable from an export can panic with a formatted message.
 #[test]
 fn no_single_function_program_links_core_fmt() {
-    let mut linking = Vec::new();
-    for f in rt_functions().iter().chain([&"hello".to_string()]) {
-        let fmt: Vec<String> = nm(&probes_with_symbols().join(format!("size_{f}")))
-            .into_iter()
-            .filter(|s| s.contains("core::fmt"))
-            .collect();
-        if !fmt.is_empty() {
-            linking.push(format!("{f}: {}", fmt.join(", ")));
-        }
-    }
+    let mut programs = rt_functions();
+    programs.push("hello".into());
+    let linking = probes_linking(&programs, |s| s.contains("core::fmt"));
     assert!(
         linking.is_empty(),
         "core::fmt linked by:\n{}",
@@ -125,19 +134,11 @@ fn no_single_function_program_links_core_fmt() {
 /// a formatted message (a bounds check, a division by zero) is caught here too.
 #[test]
 fn no_probe_links_a_panic() {
-    let mut linking = Vec::new();
-    let programs = rt_functions()
-        .into_iter()
-        .chain(["hello".into(), "library".into()]);
-    for p in programs {
-        let panics: Vec<String> = nm(&probes_with_symbols().join(format!("size_{p}")))
-            .into_iter()
-            .filter(|s| s.contains("panic") || s.contains("begin_unwind"))
-            .collect();
-        if !panics.is_empty() {
-            linking.push(format!("{p}: {}", panics.join(", ")));
-        }
-    }
+    let mut programs = rt_functions();
+    programs.extend(["hello".into(), "library".into()]);
+    let linking = probes_linking(&programs, |s| {
+        s.contains("panic") || s.contains("begin_unwind")
+    });
     assert!(
         linking.is_empty(),
         "panics linked by:\n{}",
