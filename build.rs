@@ -8,6 +8,7 @@ fn main() {
     if std::env::var_os("CARGO_FEATURE_BOOTSTRAP").is_none() {
         return;
     }
+    size_probes();
     let args = [
         "-nostartfiles",
         "-nostdlib",
@@ -51,4 +52,45 @@ fn main() {
         // Every bin is a no-libc program: bootstrap, minimal, the size probes.
         println!("cargo:rustc-link-arg-bins={arg}");
     }
+}
+
+/// The size probes' programs (src/bin/size/probe.rs), from rt-symbols.txt, so that a
+/// function listed there gets its probe: `$OUT_DIR/size_probes.rs` holds `probe!(f)`
+/// under `cfg(probe = "f")` for each, and `probe!(all of them)` for the library (any
+/// other build: `probe = "library"`, or none, as clippy checks it); the `probe` cfg's
+/// values are declared for the unexpected-cfg lint.
+fn size_probes() {
+    println!("cargo:rerun-if-changed=rt-symbols.txt");
+    let list = std::fs::read_to_string("rt-symbols.txt").unwrap();
+    let names: Vec<&str> = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut code = String::from("// Written by build.rs from rt-symbols.txt.\n");
+    for n in &names {
+        code += &format!("#[cfg(probe = \"{n}\")]\nprobe!({n});\n");
+    }
+    // The library: any other build (a `probe` cfg is a key with a value, so
+    // `not(probe)` would not tell a build without one).
+    let others: Vec<String> = ["hello"]
+        .iter()
+        .chain(&names)
+        .map(|n| format!("probe = \"{n}\""))
+        .collect();
+    code += &format!(
+        "#[cfg(not(any({})))]\nprobe!({});\n",
+        others.join(", "),
+        names.join(", ")
+    );
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("size_probes.rs");
+    std::fs::write(out, code).unwrap();
+    let values: Vec<String> = ["hello", "library"]
+        .iter()
+        .chain(&names)
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    println!(
+        "cargo:rustc-check-cfg=cfg(probe, values({}))",
+        values.join(", ")
+    );
 }

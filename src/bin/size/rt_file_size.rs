@@ -1,5 +1,0 @@
-//! Size probe: a program that links `rt_file_size` alone (see probe.rs).
-#![no_std]
-#![no_main]
-include!("probe.rs");
-probe!(rt_file_size);
