@@ -96,12 +96,13 @@ pub fn hostname() -> V {
 /// the output decoded lossily, the code -1 when a signal ended the child;
 /// `("", "", -1)` when it could not start.
 pub fn process_run(cmd: &[u8], args: &[&[u8]], env: &[(&[u8], &[u8])]) -> V {
-    output(super::process_run(cmd, args, env))
+    output(record(super::process_run(cmd, args, env)))
 }
 
-/// The runtime's value of a run's result (see [`process_run`]).
-pub(crate) fn output(out: Result<Output>) -> V {
-    let (stdout, stderr, code) = match record(out) {
+/// The runtime's value of a run's result, `None` when it failed (its errno already
+/// recorded): see [`process_run`].
+pub(crate) fn output(out: Option<Output>) -> V {
+    let (stdout, stderr, code) = match out {
         Some(o) => (o.stdout, o.stderr, o.code),
         None => (Vec::new(), Vec::new(), -1),
     };
