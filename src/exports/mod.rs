@@ -1,6 +1,7 @@
-//! The exported symbols: the `syscall_*` C ABI (always) and the runtime's `rt_*`
-//! RuntimeValue ABI (feature `syscall-ffi`, so a full build that links std and its
-//! own `rt_*` never sees two definitions of one symbol).
+//! The exported symbols: the `syscall_*` C ABI (always; in a hosted build without
+//! the environment, arguments, exit and spawn) and the runtime's `rt_*` RuntimeValue
+//! ABI (standalone feature `syscall-ffi` only: a hosted runtime keeps its own `rt_*`
+//! and calls [`crate::hosted`]).
 //!
 //! Every failing call records its errno, readable with `syscall_last_errno()`.
 //! Successful calls leave it alone, like C's errno. It is one process-wide value
