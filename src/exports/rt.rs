@@ -1,5 +1,5 @@
 //! The runtime's system functions under its own `rt_*` names and C signatures
-//! (feature `syscall-ffi`: standalone builds, with no runtime in the program),
+//! (feature `standalone`: programs with no runtime in them),
 //! behaving as the runtime's std implementations do.
 //!
 //! Each is a thin wrapper: it turns the C arguments into bytes and calls the
