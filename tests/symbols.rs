@@ -107,25 +107,12 @@ fn triple() -> &'static str {
 
 /// Every global symbol the library built with `features` defines, with its `nm` type.
 fn defined(features: &[&str]) -> Vec<(String, String)> {
-    // Each feature set in its own profile directory would need a profile; a fresh
-    // build per call is simpler and the crate is small.
-    let mut cargo = cargo_lib("build", features);
-    let status = cargo.status().unwrap();
-    assert!(status.success());
-    let rlib: PathBuf = root()
-        .join("target/symbols")
-        .join(triple())
-        .join("debug/libffi_syscalls.rlib");
-    let nm = if std::env::consts::ARCH == "x86_64" {
-        "nm".to_string()
-    } else {
-        format!("{}-linux-gnu-nm", std::env::consts::ARCH)
-    };
-    let out = Command::new(&nm)
-        .args(["--defined-only", "--extern-only"])
-        .arg(&rlib)
-        .output()
-        .expect(&nm);
+    let out = with_rlib(features, "nm", |nm, rlib| {
+        Command::new(nm)
+            .args(["--defined-only", "--extern-only"])
+            .arg(rlib)
+            .output()
+    });
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
@@ -133,6 +120,33 @@ fn defined(features: &[&str]) -> Vec<(String, String)> {
             _ => None,
         })
         .collect()
+}
+
+/// Builds the library with `features` and runs `tool` (the target's binutils program
+/// of that name) on it through `run`. One build at a time: the tests share the
+/// target directory, and each reads the library its own build made.
+fn with_rlib(
+    features: &[&str],
+    tool: &str,
+    run: impl FnOnce(&str, &Path) -> std::io::Result<std::process::Output>,
+) -> std::process::Output {
+    static ONE_BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE_BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    // Each feature set in its own profile directory would need a profile; a fresh
+    // build per call is simpler and the crate is small.
+    let status = cargo_lib("build", features).status().unwrap();
+    assert!(status.success());
+    let rlib: PathBuf = root()
+        .join("target/symbols")
+        .join(triple())
+        .join("debug/libffi_syscalls.rlib");
+    let tool = match std::env::consts::ARCH {
+        "x86_64" => tool.to_string(),
+        arch => format!("{arch}-linux-gnu-{tool}"),
+    };
+    let out = run(&tool, &rlib).expect(&tool);
+    assert!(out.status.success(), "{tool}");
+    out
 }
 
 #[test]
@@ -214,6 +228,23 @@ fn hosted_defines_no_rt_or_value_abi_symbol() {
         assert!(expected.remove(*n), "{n} is in the header");
     }
     assert_eq!(c, expected);
+}
+
+/// Whether the library built with `features` has an `.init_array` entry: the
+/// standalone environment's start-up capture, which a hosted build must not have (the
+/// environment and the arguments are the host's there).
+fn has_init_array(features: &[&str]) -> bool {
+    let out = with_rlib(features, "objdump", |objdump, rlib| {
+        Command::new(objdump).arg("-h").arg(rlib).output()
+    });
+    String::from_utf8_lossy(&out.stdout).contains(".init_array")
+}
+
+#[test]
+fn hosted_keeps_no_start_up_capture() {
+    // The check can see one: a default build registers the capture.
+    assert!(has_init_array(&[]));
+    assert!(!has_init_array(&["hosted"]));
 }
 
 #[test]
