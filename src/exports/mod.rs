@@ -1,6 +1,7 @@
-//! The exported symbols: the `syscall_*` C ABI (always) and the runtime's `rt_*`
-//! RuntimeValue ABI (feature `syscall-ffi`, so a full build that links std and its
-//! own `rt_*` never sees two definitions of one symbol).
+//! The exported symbols: the `syscall_*` C ABI (always; in a hosted build without
+//! the environment, arguments, exit and spawn) and the runtime's `rt_*` RuntimeValue
+//! ABI (feature `standalone` only: a hosted runtime keeps its own `rt_*`
+//! and calls [`crate::hosted`]).
 //!
 //! Every failing call records its errno, readable with `syscall_last_errno()`.
 //! Successful calls leave it alone, like C's errno. It is one process-wide value
@@ -9,13 +10,12 @@
 
 use crate::Errno;
 use crate::sys::Result;
-use core::sync::atomic::{AtomicI32, Ordering};
 
 pub mod c;
-#[cfg(feature = "syscall-ffi")]
+#[cfg(feature = "standalone")]
 pub mod rt;
 
-/// The `rt_*` symbols `exports::rt` defines with feature `syscall-ffi`, in the order of the
+/// The `rt_*` symbols `exports::rt` defines with feature `standalone`, in the order of the
 /// runtime's table (also in `rt-symbols.txt`, for the runtime's build). Available in
 /// every build, so a build script can read it without the feature.
 pub const RT_SYMBOLS: [&str; 31] = [
@@ -51,15 +51,8 @@ pub const RT_SYMBOLS: [&str; 31] = [
     "rt_get_args",
     "rt_time_now_unix_micros",
 ];
-static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
-
-pub(crate) fn set_errno(e: Errno) {
-    LAST_ERRNO.store(e.into_raw(), Ordering::Relaxed);
-}
-
-pub(crate) fn last_errno() -> i32 {
-    LAST_ERRNO.load(Ordering::Relaxed)
-}
+// The errno store is the hosted API's (the layer below), so both layers record into one.
+pub(crate) use crate::hosted::{last_errno, record, set_errno};
 
 /// A `(pointer, length)` argument as a slice: a null pointer is the empty slice when
 /// the length is 0 and `EFAULT` otherwise; a length no slice can have is `EINVAL`.
@@ -79,9 +72,4 @@ pub(crate) unsafe fn slice_arg<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8
     }
     // SAFETY: forwarded from this function's own contract.
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
-}
-
-/// `Some` on success; on failure records the errno and gives `None`.
-pub(crate) fn record<T>(r: Result<T>) -> Option<T> {
-    r.map_err(set_errno).ok()
 }

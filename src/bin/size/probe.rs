@@ -1,7 +1,7 @@
 //! The size probes, one source built once per program (`scripts/build-bootstrap TARGET
 //! probes`, which names each build `size_NAME`): a program on the bootstrap runtime that
 //! links what it names and nothing else, built as the runtime's bootstrap build links
-//! the crate (features `bootstrap,syscall-ffi`, no `standalone-values`): the value ABI
+//! the crate (features `bootstrap,standalone`, no `standalone-values`): the value ABI
 //! comes from the stub below, as the runtime supplies its own.
 //!
 //! The program is chosen by `--cfg probe="NAME"`, passed to this bin alone (`cargo rustc
@@ -44,6 +44,14 @@ mod value_stub {
     #[unsafe(no_mangle)]
     extern "C" fn rt_byte_array_new(capacity: u64) -> V {
         V(opaque(capacity))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_byte_array_new_len(len: u64) -> V {
+        V(opaque(len))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_array_data_ptr_u8(array: V) -> i64 {
+        opaque(array.0 as i64)
     }
     #[unsafe(no_mangle)]
     extern "C" fn rt_array_push(array: V, value: V) -> bool {
