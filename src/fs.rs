@@ -87,7 +87,10 @@ pub fn modified_time(path: &[u8]) -> Result<i64> {
 /// to it) is refused with `EINVAL` before anything is written, as GNU cp refuses it
 /// ("are the same file"); std would truncate the source to nothing. Like std, only a
 /// regular destination is truncated and given the source's permission bits: a
-/// device or FIFO keeps its mode.
+/// device or FIFO keeps its mode. An existing destination the caller may write but
+/// not chmod (owned by another user: `fchmod` says `EPERM`) gets the contents and
+/// keeps its mode, as GNU cp does (exit 0); std fails with `EPERM` after truncating
+/// it, losing the old contents with nothing copied in their place.
 pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
     let from = Fd::open(src, uapi::O_RDONLY, 0)?;
     let st = from.stat()?;
@@ -101,14 +104,18 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
         return Err(Errno::EINVAL);
     }
     if io::is_regular(&to_st) {
+        // The mode given to open is masked by the umask and ignored for an existing
+        // file. Set before the truncation, which must follow every step that can
+        // fail; EPERM (not the owner) leaves the mode, as GNU cp does.
+        match sys::fchmod(to.raw(), perm) {
+            Ok(()) | Err(Errno::EPERM) => {}
+            Err(e) => return Err(e),
+        }
         // Only a file that holds data: ext4 writes back at close a file truncated
         // to 0, which for a new destination is a needless flush of the whole copy.
         if to_st.stx_size != 0 {
             sys::ftruncate(to.raw(), 0)?;
         }
-        // The mode given to open is masked by the umask and ignored for an existing
-        // file.
-        sys::fchmod(to.raw(), perm)?;
     }
     let mut copied = 0u64;
     let mut kernel_copy_done = false;
