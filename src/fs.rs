@@ -134,18 +134,13 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
         }
     }
     if !kernel_copy_done {
-        // Not zeroed first: only what each read filled is used.
-        let mut buf = core::mem::MaybeUninit::<[u8; 64 * 1024]>::uninit();
-        let p = buf.as_mut_ptr().cast::<u8>();
-        loop {
-            // SAFETY: the kernel writes at most the buffer's size into it.
-            let n = retry(|| unsafe { sys::read(from.raw(), p, 64 * 1024) })?;
-            if n == 0 {
-                break;
-            }
-            // SAFETY: the read initialised the first `n` bytes.
-            io::write_all(to.raw(), unsafe { core::slice::from_raw_parts(p, n) })?;
-            copied += n as u64;
+        // On the heap, not the stack: a thread's stack may be 64 KiB in all.
+        let mut buf = Vec::new();
+        io::reserve(&mut buf, 64 * 1024)?;
+        while io::read_some(from.raw(), &mut buf)? != 0 {
+            io::write_all(to.raw(), &buf)?;
+            copied += buf.len() as u64;
+            buf.clear();
         }
     }
     to.close()?;
@@ -255,19 +250,21 @@ const DIR_BUFFER: usize = 64 * 1024;
 pub fn dir_list(path: &[u8]) -> Result<Names> {
     let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_DIRECTORY, 0)?;
     let mut names = Names::default();
-    // On the stack, as fs::copy's buffer: no allocation, and not zeroed first.
-    let mut buf = core::mem::MaybeUninit::<[u64; DIR_BUFFER / 8]>::uninit();
-    let buf = buf.as_mut_ptr().cast::<u8>();
+    // On the heap, not the stack (a thread's stack may be 64 KiB in all); not zeroed:
+    // only what each call filled is read.
+    let mut buf = Vec::<u8>::new();
+    io::reserve(&mut buf, DIR_BUFFER)?;
+    let buf = buf.spare_capacity_mut();
     loop {
-        // SAFETY: the kernel writes at most DIR_BUFFER bytes into `buf`.
-        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf, DIR_BUFFER) })?;
+        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })?;
         if n == 0 {
             return Ok(names);
         }
         // No name with its NUL is longer than its record: room for the batch.
         io::reserve(&mut names.packed, n)?;
         // SAFETY: the kernel initialised the first `n` bytes.
-        for name in dirents(unsafe { core::slice::from_raw_parts(buf, n) }) {
+        for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast(), n) }) {
             if name != b"." && name != b".." {
                 io::extend(&mut names.packed, name)?;
                 io::extend(&mut names.packed, b"\0")?;

@@ -86,3 +86,62 @@ fn copy_onto_a_file_owned_by_another_user_keeps_the_contents() {
     assert_eq!(copied, Ok(4));
     assert_eq!(state(&ours), state(&gnu));
 }
+
+// ---- review #6: small thread stacks ---------------------------------------------------
+
+/// Runs `f` on a thread with a 64 KiB stack (green threads, fibers and worker pools
+/// use such stacks); an overflow aborts the whole test binary.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The oracle: std's copy and directory listing work on such a stack.
+#[test]
+fn std_copy_and_read_dir_on_a_64_kib_stack() {
+    on_small_stack(|| {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::copy("Cargo.toml", d.path().join("x")).unwrap();
+        assert!(std::fs::read_dir(".").unwrap().count() > 0);
+    });
+}
+
+/// fs::copy kept a 64 KiB read/write buffer on the stack: the thread overflowed.
+#[test]
+fn copy_on_a_64_kib_stack() {
+    on_small_stack(|| {
+        let d = tempfile::tempdir().unwrap();
+        let dst = d.path().join("x");
+        fs::copy(b"Cargo.toml", bytes(&dst)).unwrap();
+        assert_eq!(
+            std::fs::read(&dst).unwrap(),
+            std::fs::read("Cargo.toml").unwrap()
+        );
+        // A file whose size reads as 0: the read/write loop copies it.
+        fs::copy(b"/proc/version", bytes(&dst)).unwrap();
+        assert_eq!(
+            std::fs::read(&dst).unwrap(),
+            std::fs::read("/proc/version").unwrap()
+        );
+    });
+}
+
+/// fs::dir_list kept a 64 KiB getdents buffer on the stack: the thread overflowed.
+#[test]
+fn dir_list_on_a_64_kib_stack() {
+    on_small_stack(|| {
+        let names = fs::dir_list(b".").unwrap();
+        let mut ours: Vec<Vec<u8>> = names.iter().map(<[u8]>::to_vec).collect();
+        let mut theirs: Vec<Vec<u8>> = std::fs::read_dir(".")
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_encoded_bytes())
+            .collect();
+        ours.sort();
+        theirs.sort();
+        assert_eq!(ours, theirs);
+    });
+}
