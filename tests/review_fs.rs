@@ -145,3 +145,143 @@ fn dir_list_on_a_64_kib_stack() {
         assert_eq!(ours, theirs);
     });
 }
+
+// ---- review #8: fs::copy_like_cp, GNU cp's copy -----------------------------------
+
+/// GNU cp (no options) copying `src` to `dst`.
+fn gnu_cp(src: &Path, dst: &Path) {
+    let status = Command::new("cp").arg(src).arg(dst).status().unwrap();
+    assert!(status.success(), "GNU cp: {status:?}");
+}
+
+/// An existing destination keeps its mode: 0600 stays 0600 after a copy from a 0644
+/// source (fs::copy, like std, gives it 0644; so did the bootstrap's cp).
+#[test]
+fn copy_like_cp_keeps_an_existing_destinations_mode() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    std::fs::write(&src, "secret\n").unwrap();
+    chmod(&src, 0o644);
+    let (ours, gnu) = (d.path().join("ours"), d.path().join("gnu"));
+    for dst in [&ours, &gnu] {
+        std::fs::write(dst, "old, and longer than the new content\n").unwrap();
+        chmod(dst, 0o600);
+    }
+    gnu_cp(&src, &gnu);
+    assert_eq!(fs::copy_like_cp(bytes(&src), bytes(&ours)), Ok(7));
+    assert_eq!(state(&ours), state(&gnu));
+    assert_eq!(state(&ours).1, 0o600);
+    // A file whose size reads as 0 is read to EOF, as by GNU cp.
+    gnu_cp(Path::new("/proc/version"), &gnu);
+    fs::copy_like_cp(b"/proc/version", bytes(&ours)).unwrap();
+    assert_eq!(state(&ours), state(&gnu));
+    // Onto itself: refused, nothing truncated.
+    assert_eq!(
+        fs::copy_like_cp(bytes(&src), bytes(&src)),
+        Err(ffi_syscalls::Errno::EINVAL)
+    );
+    assert_eq!(std::fs::read(&src).unwrap(), b"secret\n");
+}
+
+/// Runs `f` on a thread with a file-system context of its own (unshare CLONE_FS)
+/// whose umask is `mask`: the process's umask, which other tests' files get, stays.
+fn with_umask<T: Send + 'static>(mask: u32, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        // SAFETY: integer arguments.
+        unsafe {
+            assert_eq!(libc::unshare(libc::CLONE_FS), 0);
+            libc::umask(mask);
+        }
+        f()
+    })
+    .join()
+    .unwrap()
+}
+
+/// A new destination gets the source's mode less the umask: 0600 under umask 077
+/// from a 0644 source (the bootstrap's cp made it 0644).
+#[test]
+fn copy_like_cp_applies_the_umask_to_a_new_file() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    std::fs::write(&src, "secret\n").unwrap();
+    chmod(&src, 0o644);
+    let (ours, gnu) = (d.path().join("ours"), d.path().join("gnu"));
+    let (s, o, g) = (src.clone(), ours.clone(), gnu.clone());
+    let copied = with_umask(0o077, move || {
+        gnu_cp(&s, &g);
+        fs::copy_like_cp(bytes(&s), bytes(&o))
+    });
+    assert_eq!(copied, Ok(7));
+    assert_eq!(state(&ours), state(&gnu));
+    assert_eq!(state(&ours).1, 0o600);
+}
+
+/// A sparse file of `size` bytes holding `islands` (offset, data), the rest holes.
+fn sparse_file(p: &Path, size: u64, islands: &[(u64, &[u8])]) {
+    use std::os::unix::fs::FileExt;
+    let f = std::fs::File::create(p).unwrap();
+    f.set_len(size).unwrap();
+    for (at, data) in islands {
+        f.write_all_at(data, *at).unwrap();
+    }
+}
+
+/// 512-byte blocks allocated to a file.
+fn blocks(p: &Path) -> u64 {
+    std::fs::metadata(p).unwrap().blocks()
+}
+
+/// The holes of a sparse file stay holes, as with GNU cp (--sparse=auto): data
+/// islands at the start, the middle and near the end, and a hole at the end.
+#[test]
+fn copy_like_cp_keeps_holes() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    let island = vec![0x5a_u8; 100_000];
+    let size = 64 << 20;
+    sparse_file(
+        &src,
+        size,
+        &[
+            (0, b"start"),
+            (5 << 20, &island),
+            (40 << 20, b"middle"),
+            (size - (1 << 20), b"end"),
+        ],
+    );
+    let (ours, gnu) = (d.path().join("ours"), d.path().join("gnu"));
+    gnu_cp(&src, &gnu);
+    assert_eq!(fs::copy_like_cp(bytes(&src), bytes(&ours)), Ok(size));
+    assert_eq!(std::fs::read(&ours).unwrap(), std::fs::read(&src).unwrap());
+    assert_eq!(blocks(&ours), blocks(&gnu));
+    assert!(blocks(&ours) < 1024, "{} blocks", blocks(&ours)); // < 512 KiB
+}
+
+/// A 1 GiB file that is all hole: ~0 blocks after the copy, as after GNU cp (the
+/// bootstrap's cp wrote 1 GiB of zeros). Then one with a single byte at its end.
+#[test]
+fn copy_like_cp_keeps_a_1_gib_hole() {
+    let d = tempfile::tempdir().unwrap();
+    let (src, ours, gnu) = (
+        d.path().join("src"),
+        d.path().join("ours"),
+        d.path().join("gnu"),
+    );
+    for islands in [&[][..], &[((1 << 30) - 1, &b"x"[..])][..]] {
+        sparse_file(&src, 1 << 30, islands);
+        gnu_cp(&src, &gnu);
+        assert_eq!(fs::copy_like_cp(bytes(&src), bytes(&ours)), Ok(1 << 30));
+        assert_eq!(std::fs::metadata(&ours).unwrap().len(), 1 << 30);
+        assert_eq!(blocks(&ours), blocks(&gnu));
+        assert!(blocks(&ours) <= 8, "{} blocks", blocks(&ours));
+        let mut last = [0u8; 1];
+        std::os::unix::fs::FileExt::read_exact_at(
+            &std::fs::File::open(&ours).unwrap(),
+            &mut last,
+            (1 << 30) - 1,
+        )
+        .unwrap();
+        assert_eq!(last, [islands.first().map_or(0, |_| b'x')]);
+    }
+}
