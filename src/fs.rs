@@ -97,7 +97,8 @@ pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
 
 /// A copy as GNU cp (no options) makes it, for the bootstrap's `cp`; returns the
 /// length of the copy. Unlike [`copy`]: an existing destination keeps its mode (and
-/// owner); a new one gets the source's mode less the umask; and the holes of a
+/// owner); a new one gets the source's permission bits less the umask (without
+/// set-user-ID, set-group-ID and sticky, as GNU cp); and the holes of a
 /// sparse source stay holes (`--sparse=auto`: a source with fewer blocks than its
 /// size needs is copied extent by extent, found with `SEEK_DATA`/`SEEK_HOLE`). The
 /// same protections as [`copy`]: a copy onto the source itself is `EINVAL` before
@@ -113,8 +114,10 @@ fn copy_file(src: &[u8], dst: &[u8], like_cp: bool) -> Result<u64> {
     check_regular(&st)?;
     let perm = u32::from(st.stx_mode) & 0o7777;
     // No O_TRUNC: the destination is truncated only once it is known not to be the
-    // source. A new file gets `perm` less the umask.
-    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT, perm)?;
+    // source. A new file gets the mode less the umask; GNU cp leaves out set-user-ID,
+    // set-group-ID and sticky.
+    let new_mode = if like_cp { perm & 0o777 } else { perm };
+    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT, new_mode)?;
     let to_st = to.stat()?;
     if same_file(&st, &to_st) {
         return Err(Errno::EINVAL);

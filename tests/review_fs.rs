@@ -199,22 +199,28 @@ fn with_umask<T: Send + 'static>(mask: u32, f: impl FnOnce() -> T + Send + 'stat
 }
 
 /// A new destination gets the source's mode less the umask: 0600 under umask 077
-/// from a 0644 source (the bootstrap's cp made it 0644).
+/// from a 0644 source (the bootstrap's cp made it 0644); from a 04755 source, 0700
+/// (GNU cp leaves set-user-ID out).
 #[test]
 fn copy_like_cp_applies_the_umask_to_a_new_file() {
     let d = tempfile::tempdir().unwrap();
-    let src = d.path().join("src");
-    std::fs::write(&src, "secret\n").unwrap();
-    chmod(&src, 0o644);
-    let (ours, gnu) = (d.path().join("ours"), d.path().join("gnu"));
-    let (s, o, g) = (src.clone(), ours.clone(), gnu.clone());
-    let copied = with_umask(0o077, move || {
-        gnu_cp(&s, &g);
-        fs::copy_like_cp(bytes(&s), bytes(&o))
-    });
-    assert_eq!(copied, Ok(7));
-    assert_eq!(state(&ours), state(&gnu));
-    assert_eq!(state(&ours).1, 0o600);
+    for (i, (mode, want)) in [(0o644, 0o600), (0o4755, 0o700)].into_iter().enumerate() {
+        let src = d.path().join(format!("src{i}"));
+        std::fs::write(&src, "secret\n").unwrap();
+        chmod(&src, mode);
+        let (ours, gnu) = (
+            d.path().join(format!("ours{i}")),
+            d.path().join(format!("gnu{i}")),
+        );
+        let (s, o, g) = (src.clone(), ours.clone(), gnu.clone());
+        let copied = with_umask(0o077, move || {
+            gnu_cp(&s, &g);
+            fs::copy_like_cp(bytes(&s), bytes(&o))
+        });
+        assert_eq!(copied, Ok(7));
+        assert_eq!(state(&ours), state(&gnu));
+        assert_eq!(state(&ours).1, want);
+    }
 }
 
 /// A sparse file of `size` bytes holding `islands` (offset, data), the rest holes.
