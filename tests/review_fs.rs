@@ -291,3 +291,225 @@ fn copy_like_cp_keeps_a_1_gib_hole() {
         assert_eq!(last, [islands.first().map_or(0, |_| b'x')]);
     }
 }
+
+// ---- review #5: the cgroup CPU quota ------------------------------------------------
+
+use ffi_syscalls::system;
+
+/// A tree of files under `root`: (path, content), directories made as needed.
+fn tree(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let p = root.join(path.trim_start_matches('/'));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+}
+
+fn quota_in(files: &[(&str, &str)]) -> usize {
+    let d = tempfile::tempdir().unwrap();
+    tree(d.path(), files);
+    system::cgroup_cpu_quota(bytes(d.path()))
+}
+
+/// cgroup v2: `cpu.max` of the group and of each group above it; the tightest,
+/// rounded down, as std's available_parallelism reads them.
+#[test]
+fn cgroup_v2_quota() {
+    let group = |leaf: &str, parent: &str| {
+        quota_in(&[
+            ("/proc/self/cgroup", "0::/user.slice/app\n"),
+            ("/sys/fs/cgroup/cgroup.controllers", "cpu memory\n"),
+            ("/sys/fs/cgroup/user.slice/cgroup.controllers", "cpu\n"),
+            ("/sys/fs/cgroup/user.slice/cpu.max", parent),
+            ("/sys/fs/cgroup/user.slice/app/cgroup.controllers", "cpu\n"),
+            ("/sys/fs/cgroup/user.slice/app/cpu.max", leaf),
+        ])
+    };
+    assert_eq!(group("250000 100000\n", "max 100000\n"), 2);
+    assert_eq!(group("250000 100000\n", "100000 100000\n"), 1);
+    assert_eq!(group("50000 100000\n", "max 100000\n"), 0); // cpu_count makes it 1
+    assert_eq!(group("max 100000\n", "max 100000\n"), usize::MAX);
+    assert_eq!(group("garbage", "400000 0\n"), usize::MAX);
+    // The root group (a container's own namespace): /sys/fs/cgroup itself.
+    let root = quota_in(&[
+        ("/proc/self/cgroup", "0::/\n"),
+        ("/sys/fs/cgroup/cgroup.controllers", "cpu\n"),
+        ("/sys/fs/cgroup/cpu.max", "300000 100000\n"),
+    ]);
+    assert_eq!(root, 3);
+    // Not a cgroup2 directory (no cgroup.controllers): std reads no quota.
+    let not_v2 = quota_in(&[
+        ("/proc/self/cgroup", "0::/g\n"),
+        ("/sys/fs/cgroup/g/cpu.max", "100000 100000\n"),
+    ]);
+    assert_eq!(not_v2, usize::MAX);
+}
+
+/// cgroup v1: cpu.cfs_quota_us ÷ cpu.cfs_period_us under the `cpu` or
+/// `cpu,cpuacct` mount; a v1 line with the cpu controller wins over the v2 line.
+#[test]
+fn cgroup_v1_quota() {
+    let q = quota_in(&[
+        (
+            "/proc/self/cgroup",
+            "2:memory:/x\n1:cpu,cpuacct:/grp/sub\n0::/other\n",
+        ),
+        ("/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n"),
+        ("/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n"),
+        (
+            "/sys/fs/cgroup/cpu,cpuacct/grp/cpu.cfs_quota_us",
+            "300000\n",
+        ),
+        (
+            "/sys/fs/cgroup/cpu,cpuacct/grp/cpu.cfs_period_us",
+            "100000\n",
+        ),
+        (
+            "/sys/fs/cgroup/cpu,cpuacct/grp/sub/cpu.cfs_quota_us",
+            "-1\n",
+        ),
+        (
+            "/sys/fs/cgroup/cpu,cpuacct/grp/sub/cpu.cfs_period_us",
+            "100000\n",
+        ),
+        ("/sys/fs/cgroup/other/cpu.max", "100000 100000\n"),
+    ]);
+    assert_eq!(q, 3);
+    let plain = quota_in(&[
+        ("/proc/self/cgroup", "1:cpu:/q\n"),
+        ("/sys/fs/cgroup/cpu/q/cpu.cfs_quota_us", "100000\n"),
+        ("/sys/fs/cgroup/cpu/q/cpu.cfs_period_us", "100000\n"),
+    ]);
+    assert_eq!(plain, 1);
+}
+
+/// cgroup v1 at a mount point found in /proc/self/mountinfo, whose root is a
+/// subtree of the hierarchy (a container's bind mount): the subtree is taken off
+/// the front of the group's path.
+#[test]
+fn cgroup_v1_quota_through_mountinfo() {
+    let mountinfo = "\
+31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+35 31 0:32 /docker /elsewhere/memory rw,relatime - cgroup cgroup rw,memory
+41 31 0:38 / /elsewhere/unified rw,relatime - cgroup2 cgroup2 rw
+36 31 0:29 /dock /elsewhere/wrong rw,relatime shared:9 - cgroup cgroup rw,cpu
+32 31 0:29 /docker /elsewhere/cpu rw,relatime shared:9 - cgroup cgroup rw,cpu,cpuacct
+";
+    let q = quota_in(&[
+        (
+            "/proc/self/cgroup",
+            "4:memory:/docker/abc\n3:cpuacct,cpu:/docker/abc\n",
+        ),
+        ("/proc/self/mountinfo", mountinfo),
+        ("/elsewhere/cpu/cpu.cfs_quota_us", "400000\n"),
+        ("/elsewhere/cpu/cpu.cfs_period_us", "100000\n"),
+        ("/elsewhere/cpu/abc/cpu.cfs_quota_us", "150000\n"),
+        ("/elsewhere/cpu/abc/cpu.cfs_period_us", "100000\n"),
+        ("/elsewhere/wrong/cpu.cfs_quota_us", "100000\n"),
+        ("/elsewhere/wrong/cpu.cfs_period_us", "100000\n"),
+    ]);
+    assert_eq!(q, 1);
+}
+
+/// No readable /proc/self/cgroup, or no line for the cpu controller: no quota.
+#[test]
+fn cgroup_quota_absent() {
+    assert_eq!(quota_in(&[]), usize::MAX);
+    assert_eq!(
+        quota_in(&[("/proc/self/cgroup", "1:memory:/m\n")]),
+        usize::MAX
+    );
+    assert_eq!(quota_in(&[("/proc/self/cgroup", "garbage")]), usize::MAX);
+}
+
+/// Here: the same count as std (whatever cgroup this test runs in).
+#[test]
+fn cpu_count_is_stds() {
+    let std_count = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(system::cpu_count(), Ok(std_count));
+}
+
+/// A cgroup made for a test, removed on drop.
+struct Cgroup(std::path::PathBuf);
+
+impl Drop for Cgroup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// A new cgroup limited to one CPU (quota = period = 100 ms): v1 where the `cpu`
+/// controller is mounted as v1 (as on the review's host), else v2 with `cpu`
+/// enabled for the root's children. None where neither can be made.
+fn one_cpu_cgroup() -> Option<Cgroup> {
+    let name = format!("ffi-syscalls-review-{}", std::process::id());
+    let v1 = Path::new("/sys/fs/cgroup/cpu");
+    if v1.join("cpu.cfs_period_us").exists() {
+        let g = Cgroup(v1.join(name));
+        std::fs::create_dir(&g.0).ok()?;
+        std::fs::write(g.0.join("cpu.cfs_period_us"), "100000").ok()?;
+        std::fs::write(g.0.join("cpu.cfs_quota_us"), "100000").ok()?;
+        return Some(g);
+    }
+    let v2 = Path::new("/sys/fs/cgroup");
+    let enabled = std::fs::read_to_string(v2.join("cgroup.subtree_control")).ok()?;
+    if !enabled.split_whitespace().any(|c| c == "cpu") {
+        std::fs::write(v2.join("cgroup.subtree_control"), "+cpu").ok()?;
+    }
+    let g = Cgroup(v2.join(name));
+    std::fs::create_dir(&g.0).ok()?;
+    std::fs::write(g.0.join("cpu.max"), "100000 100000").ok()?;
+    Some(g)
+}
+
+/// Inside a cgroup limited to one CPU, on a machine with more: cpu_count (and
+/// rt_system_cpu_count) say 1, as std's available_parallelism does (the review's
+/// reproduction: the crate said 2). Checked in a forked child moved into the group.
+#[test]
+fn cpu_count_in_a_one_cpu_cgroup() {
+    if !is_root() {
+        eprintln!("SKIPPED cpu_count_in_a_one_cpu_cgroup: needs root (makes a cgroup)");
+        return;
+    }
+    let Some(group) = one_cpu_cgroup() else {
+        eprintln!("SKIPPED cpu_count_in_a_one_cpu_cgroup: no cgroup with the cpu controller");
+        return;
+    };
+    let procs = group.0.join("cgroup.procs");
+    let mut fds = [0; 2];
+    // SAFETY: a two-element array for the two ends.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: the child only does file I/O (glibc's malloc is safe after fork) and
+    // leaves by _exit.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let moved = std::fs::write(&procs, std::process::id().to_string()).is_ok();
+        let theirs = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let ours = system::cpu_count().unwrap_or(0);
+        #[cfg(feature = "syscall-ffi")]
+        let rt = ffi_syscalls::exports::rt::rt_system_cpu_count() as usize;
+        #[cfg(not(feature = "syscall-ffi"))]
+        let rt = ours;
+        let report = [moved as usize, theirs, ours, rt].map(|n| n as u64);
+        // SAFETY: the array is live; the descriptor is the pipe's write end.
+        unsafe {
+            libc::write(fds[1], report.as_ptr().cast(), size_of_val(&report));
+            libc::_exit(0);
+        }
+    }
+    let mut report = [0u64; 4];
+    // SAFETY: as above; the parent closes its write end first to see EOF.
+    unsafe {
+        libc::close(fds[1]);
+        let n = libc::read(fds[0], report.as_mut_ptr().cast(), size_of_val(&report));
+        assert_eq!(n as usize, size_of_val(&report));
+        libc::close(fds[0]);
+        let mut status = 0;
+        assert_eq!(libc::waitpid(pid, &mut status, 0), pid);
+    }
+    let [moved, theirs, ours, rt] = report;
+    assert_eq!(moved, 1, "the child could not join {}", group.0.display());
+    assert_eq!(theirs, 1, "std in the one-CPU group");
+    assert_eq!((ours, rt), (theirs, theirs));
+}
