@@ -21,6 +21,12 @@ fn chmod(p: &Path, mode: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// A file holding `content` with permission bits `mode`.
+fn file(p: &Path, content: &str, mode: u32) {
+    std::fs::write(p, content).unwrap();
+    chmod(p, mode);
+}
+
 /// (content, permission bits, owner) of a file.
 fn state(p: &Path) -> (Vec<u8>, u32, u32) {
     let m = std::fs::metadata(p).unwrap();
@@ -63,8 +69,7 @@ fn copy_onto_a_file_owned_by_another_user_keeps_the_contents() {
     let d = tempfile::tempdir().unwrap();
     chmod(d.path(), 0o755);
     let src = d.path().join("src");
-    std::fs::write(&src, "new\n").unwrap();
-    chmod(&src, 0o644);
+    file(&src, "new\n", 0o644);
     let (ours, gnu) = (d.path().join("ours"), d.path().join("gnu"));
     for dst in [&ours, &gnu] {
         std::fs::write(dst, "important data\n").unwrap();
@@ -160,12 +165,10 @@ fn gnu_cp(src: &Path, dst: &Path) {
 fn copy_like_cp_keeps_an_existing_destinations_mode() {
     let d = tempfile::tempdir().unwrap();
     let src = d.path().join("src");
-    std::fs::write(&src, "secret\n").unwrap();
-    chmod(&src, 0o644);
+    file(&src, "secret\n", 0o644);
     let (ours, gnu) = (d.path().join("ours"), d.path().join("gnu"));
     for dst in [&ours, &gnu] {
-        std::fs::write(dst, "old, and longer than the new content\n").unwrap();
-        chmod(dst, 0o600);
+        file(dst, "old, and longer than the new content\n", 0o600);
     }
     gnu_cp(&src, &gnu);
     assert_eq!(fs::copy_like_cp(bytes(&src), bytes(&ours)), Ok(7));
