@@ -117,7 +117,7 @@ fn quota(root: RawFd) -> Option<usize> {
         _ => return None,
     };
     // The group and each one above it up to the mount's root: the tightest quota.
-    let mut group = group.strip_prefix(b"/").unwrap_or(group);
+    let mut group = after(group, b"/").unwrap_or(group);
     let mut cpus = usize::MAX;
     loop {
         if let Some(dir) = open_dir(mount.raw(), group) {
@@ -163,7 +163,7 @@ fn v1_mount(root: RawFd, group: &[u8]) -> Option<(Fd, &[u8])> {
         {
             continue;
         }
-        if let Some(rest) = group.strip_prefix(subtree)
+        if let Some(rest) = after(group, subtree)
             && (subtree == b"/" || rest.is_empty() || rest.first() == Some(&b'/'))
         {
             return Some((group_mount(root, mount, rest, &V1)?, rest));
@@ -215,10 +215,19 @@ fn nth(s: &[u8], sep: u8, n: usize) -> &[u8] {
     s.get(..end).unwrap_or_default()
 }
 
+/// `s` without `prefix`, if it starts with it: `strip_prefix`, whose bounds check
+/// the compiler keeps on aarch64, and with it a panic.
+fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    match s.get(..prefix.len()) {
+        Some(head) if head == prefix => s.get(prefix.len()..),
+        _ => None,
+    }
+}
+
 /// `path` opened from directory `dir` (a path from the root too, unless `dir` is
 /// AT_FDCWD; the empty path is `dir` itself).
 fn open_in(dir: RawFd, path: &[u8], flags: u32) -> Option<Fd> {
-    let path = match path.strip_prefix(b"/") {
+    let path = match after(path, b"/") {
         Some(rest) if dir != sys::AT_FDCWD => rest,
         _ => path,
     };
