@@ -16,9 +16,14 @@ pub struct Fd(RawFd);
 impl Fd {
     /// Opens `path` (bytes, no NUL needed) with `O_CLOEXEC` added to `flags`.
     pub fn open(path: &[u8], flags: u32, mode: u32) -> Result<Fd> {
+        Fd::open_at(sys::AT_FDCWD, path, flags, mode)
+    }
+
+    /// As [`Fd::open`], a relative `path` taken from directory `dir`.
+    pub fn open_at(dir: RawFd, path: &[u8], flags: u32, mode: u32) -> Result<Fd> {
         let mut buf = PathBuf::uninit();
         let p = c_path(path, &mut buf)?;
-        retry(|| sys::openat(sys::AT_FDCWD, p, flags | uapi::O_CLOEXEC, mode)).map(Fd)
+        retry(|| sys::openat(dir, p, flags | uapi::O_CLOEXEC, mode)).map(Fd)
     }
 
     /// Takes ownership of a descriptor fresh from the kernel.
@@ -282,6 +287,18 @@ pub fn read_some(fd: RawFd, out: &mut Vec<u8>) -> Result<usize> {
     // SAFETY: the kernel initialised `n` more bytes.
     unsafe { out.set_len(out.len() + n) };
     Ok(n)
+}
+
+/// The number `digits` writes in decimal (ASCII digits only, at least one); None for
+/// anything else or a value past `u64::MAX`.
+pub fn parse_decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &c| {
+        let d = c.wrapping_sub(b'0');
+        (d <= 9).then(|| n.checked_mul(10)?.checked_add(u64::from(d)))?
+    })
 }
 
 /// `n` in decimal, written into the end of `buf` (20 bytes hold any i64): no
