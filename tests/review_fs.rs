@@ -490,9 +490,9 @@ fn cpu_count_in_a_one_cpu_cgroup() {
         let moved = std::fs::write(&procs, std::process::id().to_string()).is_ok();
         let theirs = std::thread::available_parallelism().map_or(0, |n| n.get());
         let ours = system::cpu_count().unwrap_or(0);
-        #[cfg(feature = "syscall-ffi")]
+        #[cfg(feature = "standalone")]
         let rt = ffi_syscalls::exports::rt::rt_system_cpu_count() as usize;
-        #[cfg(not(feature = "syscall-ffi"))]
+        #[cfg(not(feature = "standalone"))]
         let rt = ours;
         let report = [moved as usize, theirs, ours, rt].map(|n| n as u64);
         // SAFETY: the array is live; the descriptor is the pipe's write end.
