@@ -1,0 +1,131 @@
+//! The process and lock defects of the December 2026 review (issue 21: items 1, 6
+//! for process::run, 11, 12), and process::exec for the bootstrap's `run`.
+//!
+//! Tests that need a process of their own run a copy of this test binary (through
+//! qemu-user on the cross targets) with [`MODE`] naming what the copy does.
+
+mod common;
+
+use common::serial;
+use ffi_syscalls::{Errno, process};
+use std::process::{Command, Output};
+
+/// The variable that makes a copy of this binary do one job (see [`copy_of_self`]).
+const MODE: &str = "REVIEW_PROCESS_MODE";
+
+/// The runner cargo uses for this target (`.cargo/config.toml`'s `runner`), empty
+/// when the target is the machine's own: a copy of this binary can only start
+/// through it.
+fn runner() -> Vec<String> {
+    let host = Command::new("uname").arg("-m").output().unwrap().stdout;
+    if String::from_utf8_lossy(&host).trim() == std::env::consts::ARCH {
+        return vec![];
+    }
+    let config = std::fs::read_to_string(common::root().join(".cargo/config.toml")).unwrap();
+    let section = format!("[target.{}]", common::triple());
+    let line = config
+        .split(&section)
+        .nth(1)
+        .and_then(|rest| rest.lines().find(|l| l.starts_with("runner")))
+        .unwrap_or_else(|| panic!("no runner for {section}"));
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect()
+}
+
+/// A copy of this test binary that runs only `test` (a test of this file), with
+/// [`MODE`] set to `mode`: the test sees the variable and does the copy's job.
+fn copy_of_self(test: &str, mode: &str) -> Command {
+    let mut r = runner();
+    let exe = std::env::current_exe().unwrap();
+    let mut c = if r.is_empty() {
+        Command::new(exe)
+    } else {
+        let mut c = Command::new(r.remove(0));
+        c.args(r).arg(exe);
+        c
+    };
+    c.args(["--exact", test, "--test-threads=1", "--nocapture", "-q"])
+        .env(MODE, mode);
+    c
+}
+
+/// The mode this process was started in, if it is a copy.
+fn mode() -> Option<String> {
+    std::env::var(MODE).ok()
+}
+
+/// `argv` packed as process::push_arg makes it.
+fn packed(argv: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for a in argv {
+        process::push_arg(&mut out, a).unwrap();
+    }
+    out
+}
+
+/// What a copy printed last: its stdout after the test harness's own lines.
+fn tail(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+// ---- process::exec -------------------------------------------------------------------
+
+/// exec replaces the process: `sh -c 'echo hi $V; exit 7'`, found on PATH, prints
+/// what the crate's environment holds (set just before) and its status is the
+/// process's. Oracle: the same through `sh` started by std.
+#[test]
+fn exec_replaces_the_process_with_the_crates_environment() {
+    if mode().as_deref() == Some("exec") {
+        ffi_syscalls::env::set(b"REVIEW_EXEC_VAR", b"from-the-crate").unwrap();
+        let e = process::exec(&packed(&[
+            b"sh",
+            b"-c",
+            b"echo hi $REVIEW_EXEC_VAR; exit 7",
+        ]));
+        panic!("exec returned {e:?}");
+    }
+    let _s = serial();
+    let out = copy_of_self(
+        "exec_replaces_the_process_with_the_crates_environment",
+        "exec",
+    )
+    .output()
+    .unwrap();
+    let oracle = Command::new("sh")
+        .args(["-c", "echo hi $REVIEW_EXEC_VAR; exit 7"])
+        .env("REVIEW_EXEC_VAR", "from-the-crate")
+        .output()
+        .unwrap();
+    assert_eq!(oracle.status.code(), Some(7));
+    assert_eq!(out.status.code(), oracle.status.code(), "{out:?}");
+    assert!(
+        tail(&out).ends_with(std::str::from_utf8(&oracle.stdout).unwrap()),
+        "{out:?}"
+    );
+}
+
+/// exec returns only on failure, with execvp's errno: a program on no PATH
+/// directory is ENOENT, a file that is not executable EACCES, no command ENOENT;
+/// nothing is replaced, so these run in this process.
+#[test]
+fn exec_failures_return_the_errno() {
+    let missing = process::exec(&packed(&[b"ffi-syscalls-no-such-program", b"x"]));
+    assert_eq!(missing, Errno::ENOENT);
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "echo never\n").unwrap();
+    let denied = process::exec(&packed(&[common::bytes(&plain)]));
+    assert_eq!(denied, Errno::EACCES);
+    assert_eq!(process::exec(b""), Errno::ENOENT);
+    // The oracle: std's Command (execvp's rules) for the same two.
+    let std_missing = Command::new("ffi-syscalls-no-such-program").status();
+    let std_denied = Command::new(&plain).status();
+    if cfg!(target_arch = "x86_64") {
+        // Under qemu-user std can not see exec failures (see tests/defects.rs).
+        assert_eq!(std_missing.unwrap_err().raw_os_error(), Some(libc::ENOENT));
+        assert_eq!(std_denied.unwrap_err().raw_os_error(), Some(libc::EACCES));
+    }
+}
