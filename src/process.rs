@@ -135,6 +135,10 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     let pid = pid? as i32;
 
     let result = exec_status(status_r).and_then(|()| collect(out_r, err_r, out));
+    // Our ends closed before the wait: after a failure above, a child still writing
+    // gets EPIPE or SIGPIPE, as in a pipeline whose reader has gone, instead of
+    // blocking on a full pipe while we wait for it.
+    close_all(&mut fds.ours);
     let mut status = 0;
     retry(|| sys::wait4(pid, &mut status, 0))?;
     out.code = if status & 0x7f == 0 {

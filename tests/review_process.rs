@@ -6,9 +6,76 @@
 
 mod common;
 
-use common::serial;
+use common::{open_fds, serial};
 use ffi_syscalls::{Errno, process};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::process::{Command, Output};
+use std::time::Duration;
+
+// ---- an allocator that fails on demand -----------------------------------------------
+
+thread_local! {
+    /// The largest block this thread may allocate (see [`Limited`]).
+    static LIMIT: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+/// std's allocator, except that a block larger than the calling thread's [`LIMIT`]
+/// is refused (null), as a process at its RLIMIT_AS would be refused it: the
+/// crate's growth path then answers ENOMEM, deterministically and on every target
+/// (qemu-user ignores RLIMIT_AS).
+struct Limited;
+
+fn limit() -> usize {
+    LIMIT.try_with(Cell::get).unwrap_or(usize::MAX)
+}
+
+unsafe impl GlobalAlloc for Limited {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > limit() {
+            return std::ptr::null_mut();
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > limit() {
+            return std::ptr::null_mut();
+        }
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        if new > limit() {
+            return std::ptr::null_mut();
+        }
+        unsafe { System.realloc(ptr, layout, new) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Limited = Limited;
+
+/// Runs `f` on a thread of its own and returns its result, or None if it has not
+/// finished within `deadline` (a hang: the thread is left behind, and the test
+/// fails instead of waiting for ever).
+fn within<T: Send + 'static>(
+    deadline: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(deadline).ok()
+}
+
+/// No child of this process is left, not even a zombie (wait answers ECHILD).
+fn no_children() -> bool {
+    let r = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) };
+    r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ECHILD)
+}
 
 /// The variable that makes a copy of this binary do one job (see [`copy_of_self`]).
 const MODE: &str = "REVIEW_PROCESS_MODE";
@@ -71,6 +138,30 @@ fn tail(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+// ---- item 1: a failure while collecting the output ---------------------------------
+
+/// Issue 21 item 1: `yes` writes without end; collecting its output fails with
+/// ENOMEM when the buffer may not grow past 1 MiB. process::run must return that
+/// error promptly (its read ends closed before the wait, so `yes` dies of SIGPIPE)
+/// and leave no descriptor and no zombie. Before the fix it waited for ever in
+/// wait4 while `yes` blocked on the full pipe: the deadline turns that into a
+/// failure.
+#[test]
+fn run_returns_when_collecting_the_output_fails() {
+    let _s = serial();
+    let fds = open_fds();
+    let result = within(Duration::from_secs(60), || {
+        LIMIT.with(|l| l.set(1 << 20));
+        let r = process::run(b"yes", &[]).map(|o| o.code);
+        LIMIT.with(|l| l.set(usize::MAX));
+        r
+    });
+    let result = result.expect("process::run still waiting after 60 s: it hangs");
+    assert_eq!(result, Err(Errno::ENOMEM));
+    assert_eq!(open_fds(), fds, "descriptors left open");
+    assert!(no_children(), "a child left behind");
+}
+
 // ---- process::exec -------------------------------------------------------------------
 
 /// exec replaces the process: `sh -c 'echo hi $V; exit 7'`, found on PATH, prints
@@ -112,6 +203,7 @@ fn exec_replaces_the_process_with_the_crates_environment() {
 /// nothing is replaced, so these run in this process.
 #[test]
 fn exec_failures_return_the_errno() {
+    let _s = serial();
     let missing = process::exec(&packed(&[b"ffi-syscalls-no-such-program", b"x"]));
     assert_eq!(missing, Errno::ENOENT);
     let dir = tempfile::tempdir().unwrap();
