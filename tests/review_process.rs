@@ -221,3 +221,39 @@ fn exec_failures_return_the_errno() {
         assert_eq!(std_denied.unwrap_err().raw_os_error(), Some(libc::EACCES));
     }
 }
+
+// ---- item 6: process::run on a small stack -------------------------------------------
+
+/// Issue 21 item 6 (process::run): on a thread with a 64 KiB stack, and on one
+/// with the smallest stack a std thread can have (PTHREAD_STACK_MIN: 16 KiB on
+/// x86_64 and riscv64, 128 KiB on aarch64), where std's Command::output works,
+/// process::run must too. Before the fix its child's 16 KiB stack was an array on
+/// the caller's stack: it overflowed at 16 KiB (and up to 24 KiB; debug build,
+/// x86_64). Each size in a copy of this binary, as an overflow aborts the process.
+#[test]
+fn run_works_on_a_small_stack() {
+    if let Some(m) = mode().and_then(|m| m.strip_prefix("stack:").map(String::from)) {
+        let size: usize = m.parse().unwrap();
+        let on_small_stack = |f: fn() -> Vec<u8>| {
+            std::thread::Builder::new()
+                .stack_size(size)
+                .spawn(f)
+                .unwrap()
+                .join()
+                .unwrap()
+        };
+        let theirs = on_small_stack(|| Command::new("echo").arg("std").output().unwrap().stdout);
+        println!("{}", String::from_utf8_lossy(&theirs).trim());
+        let ours = on_small_stack(|| process::run(b"echo", &[b"ours"]).unwrap().stdout);
+        println!("{}", String::from_utf8_lossy(&ours).trim());
+        return;
+    }
+    let _s = serial();
+    for size in [64 << 10, 16 << 10] {
+        let out = copy_of_self("run_works_on_a_small_stack", &format!("stack:{size}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{size}: {out:?}");
+        assert!(tail(&out).contains("std\nours\n"), "{size}: {out:?}");
+    }
+}
