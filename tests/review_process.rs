@@ -179,13 +179,12 @@ fn least_nofile(start: impl Fn() -> bool) -> Option<u64> {
         };
         assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &l) }, 0);
     };
-    let least = (3..=64).find(|&n| {
+    (3..=64).find(|&n| {
         set(n);
         let ok = start();
         set(old.rlim_cur);
         ok
-    });
-    least
+    })
 }
 
 /// Issue 21 item 11: process::run must start a child wherever std's
