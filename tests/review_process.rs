@@ -11,6 +11,7 @@ use ffi_syscalls::{Errno, process};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 // ---- an allocator that fails on demand -----------------------------------------------
@@ -18,15 +19,30 @@ use std::time::Duration;
 thread_local! {
     /// The largest block this thread may allocate (see [`Limited`]).
     static LIMIT: Cell<usize> = const { Cell::new(usize::MAX) };
+    /// Whether this thread's next allocation waits for [`GO`] (see [`Limited`]).
+    static PAUSE: Cell<bool> = const { Cell::new(false) };
 }
+
+/// Set when an allocation has begun to wait (see [`PAUSE`]).
+static PAUSED: AtomicBool = AtomicBool::new(false);
+/// Lets a waiting allocation go on.
+static GO: AtomicBool = AtomicBool::new(false);
 
 /// std's allocator, except that a block larger than the calling thread's [`LIMIT`]
 /// is refused (null), as a process at its RLIMIT_AS would be refused it: the
 /// crate's growth path then answers ENOMEM, deterministically and on every target
-/// (qemu-user ignores RLIMIT_AS).
+/// (qemu-user ignores RLIMIT_AS). And with [`PAUSE`] set, the thread's next
+/// allocation waits until [`GO`]: a way to hold one of the crate's locks (the
+/// environment grows its buffer under its lock) for as long as a test needs.
 struct Limited;
 
 fn limit() -> usize {
+    if PAUSE.try_with(|p| p.replace(false)).unwrap_or(false) {
+        PAUSED.store(true, Ordering::SeqCst);
+        while !GO.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
     LIMIT.try_with(Cell::get).unwrap_or(usize::MAX)
 }
 
@@ -231,6 +247,114 @@ fn run_needs_no_more_descriptors_than_std() {
         n(&ours) <= n(&theirs),
         "ours needs more descriptors than std: {text}"
     );
+}
+
+// ---- item 12: the lock sleeps in the kernel --------------------------------------------
+
+/// Waits until `cond` holds, polling; false if it still does not after `deadline`
+/// (a failure, not a measurement: the condition is expected at once).
+fn eventually(deadline: Duration, cond: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while !cond() {
+        if start.elapsed() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
+/// The calling thread's voluntary context switches (getrusage RUSAGE_THREAD).
+fn my_voluntary_switches() -> u64 {
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut u) }, 0);
+    u.ru_nvcsw as u64
+}
+
+/// Thread `tid`'s voluntary context switches, as /proc shows them.
+fn voluntary_switches(tid: u64) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"));
+    line.unwrap().trim().parse().unwrap()
+}
+
+/// Issue 21 item 12: a thread that finds the environment's lock held must sleep in
+/// the kernel (its voluntary context switches go up while it waits), not spin (a
+/// spinning thread makes none, and keeps a CPU from the holder). One thread holds
+/// the lock (its env::set waits inside its allocation, under the lock); another
+/// calls env::get; then the holder goes on, and the waiter gets the value the
+/// holder set. Without the fix the waiter's count never moves: the test fails at
+/// its 30 s deadline.
+#[test]
+fn a_thread_waiting_for_the_lock_sleeps_in_the_kernel() {
+    let _s = serial();
+    static TID: AtomicU64 = AtomicU64::new(0);
+    static BASE: AtomicU64 = AtomicU64::new(0);
+    PAUSED.store(false, Ordering::SeqCst);
+    GO.store(false, Ordering::SeqCst);
+    TID.store(0, Ordering::SeqCst);
+    let holder = std::thread::spawn(|| {
+        let value = vec![b'x'; 1 << 20];
+        PAUSE.with(|p| p.set(true));
+        ffi_syscalls::env::set(b"REVIEW_LOCK", &value).unwrap();
+    });
+    let deadline = Duration::from_secs(30);
+    assert!(eventually(deadline, || PAUSED.load(Ordering::SeqCst)));
+    let waiter = std::thread::spawn(|| {
+        BASE.store(my_voluntary_switches(), Ordering::SeqCst);
+        TID.store(unsafe { libc::gettid() } as u64, Ordering::SeqCst);
+        ffi_syscalls::env::get(b"REVIEW_LOCK")
+            .unwrap()
+            .map(|v| v.len())
+    });
+    assert!(eventually(deadline, || TID.load(Ordering::SeqCst) != 0));
+    let tid = TID.load(Ordering::SeqCst);
+    let slept = eventually(deadline, || {
+        voluntary_switches(tid) > BASE.load(Ordering::SeqCst)
+    });
+    GO.store(true, Ordering::SeqCst);
+    holder.join().unwrap();
+    let seen = waiter.join().unwrap();
+    ffi_syscalls::env::remove(b"REVIEW_LOCK").unwrap();
+    assert_eq!(seen, Some(1 << 20));
+    assert!(slept, "the waiter never slept: it spins");
+}
+
+/// The lock still excludes under contention: 4 threads, each 2000 times setting
+/// its own variable and reading it back through the environment, and taking,
+/// filling, checking and freeing a block of one shared MmapHeap (both behind the
+/// lock): every value read back is the one written, no block is handed out twice.
+#[test]
+fn the_lock_excludes_under_contention() {
+    let _s = serial();
+    let heap = std::sync::Arc::new(ffi_syscalls::heap::MmapHeap::new());
+    let threads: Vec<_> = (0..4u8)
+        .map(|t| {
+            let heap = heap.clone();
+            std::thread::spawn(move || {
+                let name = format!("REVIEW_CONTENDED_{t}");
+                let layout = Layout::from_size_align(48, 16).unwrap();
+                for i in 0..2000u32 {
+                    let p = unsafe { heap.alloc(layout) };
+                    assert!(!p.is_null());
+                    unsafe { p.write_bytes(t, 48) };
+                    let v = i.to_string();
+                    ffi_syscalls::env::set(name.as_bytes(), v.as_bytes()).unwrap();
+                    let back = ffi_syscalls::env::get(name.as_bytes()).unwrap();
+                    assert_eq!(back.as_deref(), Some(v.as_bytes()));
+                    let block = unsafe { std::slice::from_raw_parts(p, 48) };
+                    assert!(block.iter().all(|&b| b == t), "block shared");
+                    unsafe { heap.dealloc(p, layout) };
+                }
+                ffi_syscalls::env::remove(name.as_bytes()).unwrap();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
 }
 
 // ---- process::exec -------------------------------------------------------------------
