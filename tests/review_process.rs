@@ -452,3 +452,34 @@ fn run_works_on_a_small_stack() {
         assert!(tail(&out).contains("std\nours\n"), "{size}: {out:?}");
     }
 }
+
+// ---- item 13: riscv64's vector registers ---------------------------------------------
+
+/// Issue 21 item 13: the kernel does not preserve riscv64's vector registers across
+/// a system call, so every syscall asm block declares v0..v31 clobbered in every
+/// build (as rustix 1.1 does), not only when this crate is built with V: code built
+/// with V that inlines ours (LTO, `#[target_feature(enable = "v")]`) could keep
+/// values there. A source check (qemu-user keeps the registers, so no run can see
+/// the corruption): the `ecall!` macro, which every returning ecall goes through
+/// (tests/defects.rs checks that), declares all 32 and is not conditional.
+#[test]
+fn riscv64_declares_the_vector_registers_in_every_build() {
+    let text = std::fs::read_to_string(common::root().join("arch/riscv64.rs")).unwrap();
+    let start = text.find("macro_rules! ecall").unwrap();
+    let body = &text[start..];
+    let body = &body[..body.find("\n}\n").unwrap()];
+    let code: String = body
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect();
+    assert!(
+        !code.contains("cfg"),
+        "the clobbers depend on a cfg:\n{body}"
+    );
+    for i in 0..32 {
+        assert!(
+            code.contains(&format!("out(\"v{i}\") _")),
+            "v{i} not declared"
+        );
+    }
+}
