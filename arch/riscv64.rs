@@ -1,17 +1,24 @@
 //! riscv64 system-call instructions: the only asm for this architecture.
 //!
 //! ABI: `ecall`; number in a7; arguments in a0..a5; result in a0. The kernel
-//! preserves the integer and float registers but not the vector registers, so a
-//! build with the V extension must treat them as clobbered (see `ecall`).
+//! preserves the integer and float registers but not the vector registers
+//! (Documentation/arch/riscv/vector.rst), so every syscall declares them clobbered
+//! (see `ecall`).
 
 use core::arch::asm;
 
 /// Every syscall asm block goes through this macro (the template defaults to
-/// `ecall`) so the vector clobbers, needed only when the compiler may keep values
-/// in vector registers, are written once.
+/// `ecall`) so the vector clobbers are written once. They are declared in every
+/// build, not only one with the V extension: code built with V (a program's own,
+/// or another crate's under LTO) may inline these calls and must not keep values
+/// in v0..v31 across them. Declaring them costs nothing where V is off (no vector
+/// values to keep), and nothing with V either beyond the spills it needs: all
+/// vector registers are caller-saved. vl, vtype and vxrm have no names in Rust's
+/// asm; LLVM already takes any inline asm to change them (its vsetvli pass marks
+/// the vector state unknown after one).
 macro_rules! ecall {
-    ([$($template:literal),+] $($operands:tt)*) => {{
-        #[cfg(target_feature = "v")]
+    ([$($template:literal),+] $($operands:tt)*) => {
+        // Not under `#[cfg(target_feature = "v")]`: see above.
         asm!($($template),+, $($operands)*,
             out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
             out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
@@ -19,10 +26,8 @@ macro_rules! ecall {
             out("v17") _, out("v18") _, out("v19") _, out("v20") _, out("v21") _,
             out("v22") _, out("v23") _, out("v24") _, out("v25") _, out("v26") _,
             out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _,
-            options(nostack));
-        #[cfg(not(target_feature = "v"))]
-        asm!($($template),+, $($operands)*, options(nostack));
-    }};
+            options(nostack))
+    };
     ($($operands:tt)*) => { ecall!(["ecall"] $($operands)*) };
 }
 

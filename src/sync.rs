@@ -1,44 +1,76 @@
-//! A spin lock: the bootstrap has one thread and no futex wrapper, and the few
-//! critical sections here are short copies.
+//! The crate's lock (the environment, the stored arguments, the bootstrap's
+//! allocator): a futex mutex. Uncontended it is one atomic operation each way, as a
+//! spin lock's; a thread that finds it held sleeps in the kernel instead of
+//! spinning, so a holder that was preempted gets the CPU back, which matters where
+//! threads outnumber CPUs. (The name is the old one's, kept for its users.)
 
+use crate::sys;
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 
+/// Nobody holds the lock.
+const UNLOCKED: u32 = 0;
+/// Held, and nobody sleeps on it: unlocking wakes nobody.
+const LOCKED: u32 = 1;
+/// Held, and a thread may sleep on it: unlocking wakes one.
+const CONTENDED: u32 = 2;
+
+/// A mutex over `T` (the classic three-state futex mutex).
 pub struct SpinLock<T> {
-    locked: AtomicBool,
+    state: AtomicU32,
     value: UnsafeCell<T>,
 }
 
-// SAFETY: access to `value` is serialised by `locked`.
+// SAFETY: access to `value` is serialised by `state`.
 unsafe impl<T: Send> Sync for SpinLock<T> {}
 
 impl<T> SpinLock<T> {
+    /// An unlocked lock over `value`.
     pub const fn new(value: T) -> Self {
         SpinLock {
-            locked: AtomicBool::new(false),
+            state: AtomicU32::new(UNLOCKED),
             value: UnsafeCell::new(value),
         }
     }
 
+    /// Waits for the lock (sleeping in the kernel while another thread holds it)
+    /// and returns the guard that gives access and unlocks on drop.
     pub fn lock(&self) -> Guard<'_, T> {
-        acquire(&self.locked);
+        acquire(&self.state);
         Guard { lock: self }
     }
 }
 
-/// Spins until `locked` goes from false to true: the one copy of the loop, not one
-/// for each `T` (an atomic loop is some 50 bytes on aarch64).
+/// Takes the lock: one compare-exchange when it is free; else marks it contended
+/// and sleeps until an unlock wakes this thread, then tries again. The one copy of
+/// the loop, not one for each `T`.
 #[inline(never)]
-fn acquire(locked: &AtomicBool) {
-    while locked
-        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
+fn acquire(state: &AtomicU32) {
+    if state
+        .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+        .is_ok()
     {
-        core::hint::spin_loop();
+        return;
+    }
+    // Taking it as CONTENDED (not LOCKED) whenever we have slept or may make others
+    // sleep: the unlock then wakes the next sleeper, if any (at worst one wake
+    // call too many).
+    while state.swap(CONTENDED, Ordering::Acquire) != UNLOCKED {
+        // EAGAIN (the state changed before we slept) and EINTR: look again.
+        let _ = sys::futex_wait(state, CONTENDED);
     }
 }
 
+/// Gives the lock up, waking one sleeper if any may be waiting.
+#[inline(never)]
+fn release(state: &AtomicU32) {
+    if state.swap(UNLOCKED, Ordering::Release) == CONTENDED {
+        let _ = sys::futex_wake(state, 1);
+    }
+}
+
+/// Access to the value while the lock is held; unlocks on drop.
 pub struct Guard<'a, T> {
     lock: &'a SpinLock<T>,
 }
@@ -60,6 +92,6 @@ impl<T> DerefMut for Guard<'_, T> {
 
 impl<T> Drop for Guard<'_, T> {
     fn drop(&mut self) {
-        self.lock.locked.store(false, Ordering::Release);
+        release(&self.lock.state);
     }
 }

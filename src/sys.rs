@@ -633,3 +633,34 @@ pub fn lseek(fd: RawFd, offset: u64, whence: u32) -> Result<u64> {
     })
     .map(|o| o as u64)
 }
+
+/// `futex(FUTEX_WAIT_PRIVATE)` with no timeout: sleeps while `*word == expected`,
+/// until a [`futex_wake`] on it (or a signal, `EINTR`); `EAGAIN` at once if the word
+/// already holds another value. The word is only ever used by this process's threads.
+pub fn futex_wait(word: &core::sync::atomic::AtomicU32, expected: u32) -> Result<()> {
+    // SAFETY: the kernel reads the live, aligned word; the timeout and the rest are
+    // null or ignored.
+    ret_unit(unsafe {
+        arch::syscall4(
+            Sysno::futex as usize,
+            word.as_ptr() as usize,
+            uapi::FUTEX_WAIT_PRIVATE as usize,
+            expected as usize,
+            0,
+        )
+    })
+}
+
+/// `futex(FUTEX_WAKE_PRIVATE)`: wakes up to `count` threads sleeping in
+/// [`futex_wait`] on `word`; returns how many woke.
+pub fn futex_wake(word: &core::sync::atomic::AtomicU32, count: u32) -> Result<usize> {
+    // SAFETY: the kernel only uses the word's address as a key.
+    ret(unsafe {
+        arch::syscall3(
+            Sysno::futex as usize,
+            word.as_ptr() as usize,
+            uapi::FUTEX_WAKE_PRIVATE as usize,
+            count as usize,
+        )
+    })
+}
