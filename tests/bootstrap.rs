@@ -731,6 +731,51 @@ fn peak_kb(dir: &Path, input: &str, cmd: &str) -> u64 {
         .unwrap()
 }
 
+/// Review #7: pwd printed U+FFFD for a byte of the directory's name, `env` took a
+/// value that is not UTF-8 for unset, `home` failed with ENOENT on such a HOME. Now
+/// the bytes, as `pwd -P`, printenv and the shell print them. (ls: see
+/// `ls_matches_sorted_ls`.)
+#[test]
+fn cwd_environment_and_home_are_bytes() {
+    let t = tree();
+    let d = t.path().join(b(b"d\xff"));
+    std::fs::create_dir(&d).unwrap();
+    let mut ours = bs(&[os("pwd")]);
+    ours.current_dir(&d);
+    let mut theirs = gnu("pwd", &[os("-P")]);
+    theirs.current_dir(&d);
+    same(ours, theirs);
+
+    let value = b(b"caf\xe9");
+    let mut ours = bs(&[os("env"), os("BS_X")]);
+    ours.env("BS_X", value);
+    let mut theirs = gnu("printenv", &[os("BS_X")]);
+    theirs.env("BS_X", value);
+    same(ours, theirs);
+
+    let home = b(b"/h\xff");
+    let mut ours = bs(&[os("home")]);
+    ours.env("HOME", home);
+    let mut theirs = gnu("sh", &[os("-c"), os("printf '%s\\n' \"$HOME\"")]);
+    theirs.env("HOME", home);
+    same(ours, theirs);
+    // USERPROFILE when HOME is unset (the runtime's rt_env_home), as bytes too; with
+    // neither, the errno of the failed lookup.
+    let mut ours = bs(&[os("home")]);
+    ours.env_remove("HOME").env("USERPROFILE", b(b"/p\xfe"));
+    assert_eq!(run(ours), (b"/p\xfe\n".to_vec(), 0));
+    let o = bs(&[os("home")])
+        .env_remove("HOME")
+        .env_remove("USERPROFILE")
+        .output()
+        .unwrap();
+    assert_eq!((o.stdout.len(), o.status.code()), (0, Some(1)));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "bootstrap: home: HOME: ENOENT\n"
+    );
+}
+
 /// A pipe whose reader is gone: writing to it is EPIPE (or SIGPIPE).
 fn broken_pipe() -> std::io::PipeWriter {
     let (r, w) = std::io::pipe().unwrap();

@@ -28,7 +28,7 @@ use ffi_syscalls::io::{self, extend, push};
 use ffi_syscalls::sys::Result;
 use ffi_syscalls::value::abi::rt_tuple_get;
 use ffi_syscalls::value::{self, RuntimeValue as V, release};
-use ffi_syscalls::{fs, process, system};
+use ffi_syscalls::{env, fs, process, system};
 use linux_raw_sys::errno::{EDQUOT, EILSEQ, ENOENT};
 
 /// An errno from linux-raw-sys as `syscall_last_errno` gives it.
@@ -108,12 +108,9 @@ fn int_line(cmd: &[u8], what: &[u8], r: Result<i64>) -> i32 {
     line(cmd, what, r.map(|n| io::decimal(n, &mut digits)))
 }
 
-/// [`line`] of an rt_* String; NIL: the lookup failed, its errno recorded.
-fn string_line(cmd: &[u8], what: &[u8], v: V) -> i32 {
-    if v == V::NIL {
-        return fail(cmd, what, Errno::new(syscall_last_errno()));
-    }
-    line(cmd, what, Ok(bytes(v)))
+/// The bytes of an owned result, for [`line`].
+fn owned(r: &Result<Vec<u8>>) -> Result<&[u8]> {
+    r.as_deref().map_err(|&e| e)
 }
 
 /// "bootstrap: CMD: WHAT: ENAME" on stderr; returns 1.
@@ -224,8 +221,8 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
         _ => {
             return Some(match i {
                 0 => selftest(),
-                1 => string_line(cmd, b"getcwd", rt_env_cwd()),
-                2 => string_line(cmd, b"HOME", rt_env_home()),
+                1 => line(cmd, b"getcwd", env::cwd_in(&mut [0; io::PATH_MAX])),
+                2 => line(cmd, b"HOME", owned(&home())),
                 3 => line(cmd, b"uname", system::hostname_in(&mut host)),
                 4 => int_line(cmd, b"getpid", Ok(process::pid().into())),
                 5 => int_line(
@@ -237,9 +234,9 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
                 // Like `stat -L -c %Y FILE`: a time before the epoch too.
                 7 => int_line(cmd, a, fs::modified_time(a)),
                 // Like printenv: unset is exit 1 and no output.
-                8 => match rt!(rt_env_get(a)) {
-                    V::NIL => 1,
-                    v => string_line(cmd, a, v),
+                8 => match env::get(a) {
+                    Ok(None) => 1,
+                    r => line(cmd, a, owned(&r.map(Option::unwrap_or_default))),
                 },
                 // Like test -e: whether stat succeeds.
                 9 => i32::from(fs::metadata(a).is_err()),
@@ -255,6 +252,15 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
         Ok(()) => 0,
         Err(e) => fail(cmd, what, e),
     })
+}
+
+/// `HOME`, else `USERPROFILE` (as the runtime's rt_env_home), as bytes; neither is
+/// `ENOENT`.
+fn home() -> Result<Vec<u8>> {
+    match env::get(b"HOME")? {
+        Some(home) => Ok(home),
+        None => env::get(b"USERPROFILE")?.ok_or(Errno::ENOENT),
+    }
 }
 
 /// Like cat: each file in turn; a file that can not be read is reported and the
