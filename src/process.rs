@@ -91,23 +91,12 @@ pub fn run_argv(argv: &[u8]) -> Result<Output> {
 
 /// [`run_argv`]'s work, filling `out` (a small result: every early return is cheap).
 fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
-    // The command with its NUL, and without.
-    let cmd_c = io::c_strings(argv).next().unwrap_or_default();
-    let cmd = cmd_c.split_last().map_or(&[][..], |(_, name)| name);
-    if cmd.is_empty() {
-        return Err(Errno::ENOENT);
-    }
-    let search = !io::has(cmd, b'/');
-    // As glibc's execvp: a name no directory entry can have is refused before the
-    // search, so the answer does not depend on each directory's file system.
-    if search && cmd.len() > uapi::NAME_MAX as usize {
-        return Err(Errno::ENAMETOOLONG);
-    }
     // The stdout, stderr and status pipes, and /dev/null, in one place that closes
     // whatever was opened on every way out.
     let mut fds = Fds {
         ours: [-1; 3],
         child: [-1; 4],
+        stack: core::ptr::null_mut(),
     };
     for (r, w) in fds.ours.iter_mut().zip(fds.child.iter_mut().skip(1)) {
         [*r, *w] = sys::pipe2(uapi::O_CLOEXEC)?;
@@ -119,39 +108,22 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
 
     // The child borrows this process's memory (CLONE_VM) until it calls execve, and
     // we wait for that (CLONE_VFORK): starting it costs the same however large this
-    // process is. It runs on a stack of its own, this array, which nothing touches
-    // while we wait; signals stay blocked until it has put every handler back to the
+    // process is. It runs on a stack of its own, mapped here rather than taken from
+    // the caller's (which may be a small thread stack), which nothing touches while
+    // we wait; signals stay blocked until it has put every handler back to the
     // default, so none of ours runs in it.
-    let mut stack = core::mem::MaybeUninit::<[u128; CHILD_STACK / 16]>::uninit();
-    let top = stack.as_mut_ptr() as usize + CHILD_STACK;
+    let prot = uapi::PROT_READ | uapi::PROT_WRITE;
+    let map = uapi::MAP_PRIVATE | uapi::MAP_ANONYMOUS | uapi::MAP_STACK;
+    // SAFETY: a new mapping where the kernel chooses: no memory of ours changes.
+    fds.stack = unsafe { sys::mmap(0, CHILD_STACK, prot, map, -1, 0) }?;
+    let top = fds.stack.wrapping_add(CHILD_STACK);
     // A copy of the environment for the child's envp and its PATH search, so no
     // lock is held while the child starts.
     let entries = &crate::env::c_entries()?;
-    // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null: the
-    // exact count allocated once and written in place. A plain block, not a Vec: its
-    // growth code is not needed for a size known in advance.
-    let count = |s| io::c_strings(s).count();
-    let layout = core::alloc::Layout::array::<*const u8>(3 + count(argv) + count(entries))
-        .map_err(|_| Errno::ENOMEM)?;
-    // SAFETY: not zero-sized (three slots at least). No `?` between here and the
-    // dealloc below, so nothing leaks.
-    let slots = unsafe { alloc::alloc::alloc(layout) }.cast::<*const u8>();
-    if slots.is_null() {
-        return Err(Errno::ENOMEM);
-    }
-    // SAFETY: one slot for the shell, then as many as each call's strings plus one.
-    let envp = unsafe {
-        slots.write(SHELL.as_ptr());
-        let envp = put_pointers(slots.add(1), argv, None);
-        put_pointers(envp, entries, Some(REMOVED_FROM_CHILD_ENV));
-        envp
-    };
+    let program = Program::new(argv, entries)?;
     let all = uapi::kernel_sigset_t { sig: [!0] };
     let mut child = Child {
-        cmd_c,
-        search: search.then(|| crate::env::lookup(entries, b"PATH").unwrap_or(DEFAULT_PATH)),
-        slots,
-        envp,
+        program: &program,
         fds: fds.child,
         mask: uapi::kernel_sigset_t { sig: [0] },
     };
@@ -160,15 +132,18 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
     // SAFETY: `child_main` makes only raw system calls and ends in execve or
     // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
-    let pid = unsafe { sys::clone_run(flags, top as *mut u8, child_main, (&raw mut child).cast()) };
+    let pid = unsafe { sys::clone_run(flags, top, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
-    // SAFETY: allocated above with this layout; the child is done with it.
-    unsafe { alloc::alloc::dealloc(slots.cast(), layout) };
+    drop(program);
     // The child's ends: closed now, so that the pipes reach EOF when it is done.
     close_all(&mut fds.child);
     let pid = pid? as i32;
 
     let result = exec_status(status_r).and_then(|()| collect(out_r, err_r, out));
+    // Our ends closed before the wait: after a failure above, a child still writing
+    // gets EPIPE or SIGPIPE, as in a pipeline whose reader has gone, instead of
+    // blocking on a full pipe while we wait for it.
+    close_all(&mut fds.ours);
     let mut status = 0;
     retry(|| sys::wait4(pid, &mut status, 0))?;
     out.code = if status & 0x7f == 0 {
@@ -179,12 +154,104 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     result
 }
 
-/// The descriptors of one run, closed together (-1: none).
+/// Replaces this process's program with the one `argv` names, as `execvp` does:
+/// `argv` is packed as [`push_arg`] makes it, the program first; the PATH search,
+/// the `/bin/sh` fallback for ENOEXEC and the environment are [`run`]'s (the
+/// environment of [`crate::env`] without `_SIMPLE_STACK_SET`). Descriptors, the
+/// signal mask and signal dispositions stay as they are (as with `env CMD`).
+/// Returns only on failure, with [`run`]'s errno for a child that could not start.
+pub fn exec(argv: &[u8]) -> Errno {
+    let ready = crate::env::c_entries().and_then(|entries| {
+        let program = Program::new(argv, &entries)?;
+        // SAFETY: `program` was built by `Program::new`.
+        Ok(unsafe { exec_program(&program) })
+    });
+    match ready {
+        Ok(e) | Err(e) => e,
+    }
+}
+
+/// A command ready for `execve`, for [`run`]'s child and for [`exec`].
+struct Program<'a> {
+    /// The command, NUL-terminated.
+    cmd_c: &'a [u8],
+    /// The directories to search (`PATH`), when the command has no `/`.
+    search: Option<&'a [u8]>,
+    /// One allocation: room for a candidate's path (PATH_MAX bytes), then "/bin/sh"
+    /// (for [`exec_shell`]), argv's pointers, null, envp's, null. A plain block, not
+    /// Vecs: its size is known in advance, and no growth code is needed.
+    block: *mut u8,
+    layout: core::alloc::Layout,
+    /// The slots in `block`: "/bin/sh", then argv.
+    slots: *mut *const u8,
+    /// The slot after argv's null: envp.
+    envp: *const *const u8,
+}
+
+impl<'a> Program<'a> {
+    /// `argv`'s command checked as execvp does, and the pointer arrays built for
+    /// `entries` (the packed environment) without `_SIMPLE_STACK_SET`.
+    fn new(argv: &'a [u8], entries: &'a [u8]) -> Result<Self> {
+        // The command with its NUL, and without.
+        let cmd_c = io::c_strings(argv).next().unwrap_or_default();
+        let cmd = cmd_c.split_last().map_or(&[][..], |(_, name)| name);
+        if cmd.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        let search = !io::has(cmd, b'/');
+        // As glibc's execvp: a name no directory entry can have is refused before the
+        // search, so the answer does not depend on each directory's file system.
+        if search && cmd.len() > uapi::NAME_MAX as usize {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        let count = |s| io::c_strings(s).count();
+        let size = (3 + count(argv) + count(entries))
+            .checked_mul(size_of::<*const u8>())
+            .and_then(|n| n.checked_add(io::PATH_MAX));
+        let layout = size
+            .and_then(|n| core::alloc::Layout::from_size_align(n, 16).ok())
+            .ok_or(Errno::ENOMEM)?;
+        // SAFETY: not zero-sized (PATH_MAX bytes at least).
+        let block = unsafe { alloc::alloc::alloc(layout) };
+        if block.is_null() {
+            return Err(Errno::ENOMEM);
+        }
+        let slots = block.wrapping_add(io::PATH_MAX).cast::<*const u8>();
+        // SAFETY: one slot for the shell, then as many as each call's strings plus
+        // one, all inside the block (PATH_MAX is a multiple of the pointer size).
+        let envp = unsafe {
+            slots.write(SHELL.as_ptr());
+            let envp = put_pointers(slots.add(1), argv, None);
+            put_pointers(envp, entries, Some(REMOVED_FROM_CHILD_ENV));
+            envp
+        };
+        Ok(Program {
+            cmd_c,
+            search: search.then(|| crate::env::lookup(entries, b"PATH").unwrap_or(DEFAULT_PATH)),
+            block,
+            layout,
+            slots,
+            envp,
+        })
+    }
+}
+
+impl Drop for Program<'_> {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` with this layout; nothing uses it any more.
+        unsafe { alloc::alloc::dealloc(self.block, self.layout) };
+    }
+}
+
+/// The descriptors and the child's stack of one run, released together (-1,
+/// null: none).
 struct Fds {
     /// The read ends of the stdout, stderr and status pipes.
     ours: [RawFd; 3],
     /// What the child gets: /dev/null for stdin, then the pipes' write ends.
     child: [RawFd; 4],
+    /// The child's stack: CHILD_STACK bytes mapped for it.
+    stack: *mut u8,
 }
 
 /// Closes each of `fds` and marks it -1.
@@ -201,22 +268,22 @@ impl Drop for Fds {
     fn drop(&mut self) {
         close_all(&mut self.ours);
         close_all(&mut self.child);
+        if !self.stack.is_null() {
+            // SAFETY: mapped by run_into, and the child is done with it.
+            let _ = unsafe { sys::munmap(self.stack, CHILD_STACK) };
+        }
     }
 }
 
-/// The child's stack, on ours: its frames (a PATH_MAX path buffer and a 2 KiB
-/// directory buffer the largest) take under 8 KiB; execve's work is the kernel's.
+/// The size of the child's stack: its frames take at most 4.2 KiB (measured, debug
+/// build, with the /proc/self/fd walk and its 2 KiB buffer; 2.3 KiB in release);
+/// execve's work is the kernel's. Pages it never touches cost nothing.
 const CHILD_STACK: usize = 16 * 1024;
 
 /// What the child needs, prepared by the parent.
 struct Child<'a> {
-    /// The command, NUL-terminated.
-    cmd_c: &'a [u8],
-    /// The directories to search (`PATH`), when the command has no `/`.
-    search: Option<&'a [u8]>,
-    /// "/bin/sh", then argv (null-terminated), in the parent's memory.
-    slots: *mut *const u8,
-    envp: *const *const u8,
+    /// The program and its arguments and environment.
+    program: &'a Program<'a>,
     /// Its stdin, stdout and stderr, then the status pipe's write end.
     fds: [RawFd; 4],
     /// The parent's signal mask, which the new program starts with.
@@ -272,17 +339,11 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     sys::exit_group(127)
 }
 
-/// The child's side: stdio in place, everything else close-on-exec, then the
-/// command, or each `dir/cmd` of the search in turn (an empty directory is the
-/// current one), one the kernel refuses as no executable (ENOEXEC: no `#!`)
-/// through /bin/sh as execvp does. Returns only if every `execve` failed, with
-/// execvp's choice of errno: EACCES if any candidate was found but not executable,
-/// else the last failure (the only one for a command holding a `/`: ENOTDIR,
-/// ENAMETOOLONG...); after an ENOEXEC, what the shell's start left.
+/// The child's side: stdio in place, everything else close-on-exec, then
+/// [`exec_program`]. Returns only on failure, with its errno.
 ///
 /// # Safety
-/// `c.slots` must be "/bin/sh" followed by argv, and `c.envp` a null-terminated
-/// array, of NUL-terminated strings; argv[0]'s slot is written.
+/// As [`exec_program`] for `c.program`.
 unsafe fn exec_child(c: &Child) -> Errno {
     // First each source numbered 0, 1 or 2 moved above 2 (a copy, close-on-exec),
     // so that putting one in place can not overwrite another: in a process started
@@ -308,22 +369,37 @@ unsafe fn exec_child(c: &Child) -> Errno {
         return e;
     }
     // SAFETY: forwarded from this function's own contract.
+    unsafe { exec_program(c.program) }
+}
+
+/// Runs `p`'s command, or each `dir/cmd` of its search in turn (an empty directory
+/// is the current one), one the kernel refuses as no executable (ENOEXEC: no `#!`)
+/// through /bin/sh as execvp does. Returns only if every `execve` failed, with
+/// execvp's choice of errno: EACCES if any candidate was found but not executable,
+/// else the last failure (the only one for a command holding a `/`: ENOTDIR,
+/// ENAMETOOLONG...); after an ENOEXEC, what the shell's start left. Nothing is
+/// allocated (it runs in [`run`]'s child too): each path is made in `p`'s block.
+///
+/// # Safety
+/// `p` was made by [`Program::new`] and is used by nothing else meanwhile (its
+/// argv[0] slot and path room are written).
+unsafe fn exec_program(p: &Program) -> Errno {
+    // SAFETY: forwarded from this function's own contract.
     let exec = |path: &[u8]| unsafe {
-        match sys::execve(path, c.slots.wrapping_add(1), c.envp) {
-            Errno::ENOEXEC => exec_shell(path, c.slots, c.envp),
+        match sys::execve(path, p.slots.wrapping_add(1), p.envp) {
+            Errno::ENOEXEC => exec_shell(path, p.slots, p.envp),
             e => e,
         }
     };
-    let Some(dirs) = c.search else {
-        return exec(c.cmd_c);
+    let Some(dirs) = p.search else {
+        return exec(p.cmd_c);
     };
     let mut denied = false;
     let mut last = Errno::ENOENT;
-    // The path of each candidate, on this stack: the child may not allocate.
-    let mut buf = core::mem::MaybeUninit::<[u8; io::PATH_MAX]>::uninit();
     for dir in dirs.split(|&b| b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-        let errno = match join(&mut buf, dir, c.cmd_c) {
+        // SAFETY: the block's first PATH_MAX bytes are the path room.
+        let errno = match unsafe { join(p.block, dir, p.cmd_c) } {
             Some(path) => exec(path),
             None => Errno::ENAMETOOLONG,
         };
@@ -343,23 +419,21 @@ unsafe fn exec_child(c: &Child) -> Errno {
 
 /// `dir/name` in `buf`, where `name` already ends in its NUL; None when it does not
 /// fit. (Only the path is written: zeroing the rest first would be wasted code.)
-fn join<'a>(
-    buf: &'a mut core::mem::MaybeUninit<[u8; io::PATH_MAX]>,
-    dir: &[u8],
-    name: &[u8],
-) -> Option<&'a [u8]> {
+///
+/// # Safety
+/// `buf` must be valid for writes of PATH_MAX bytes, and unused while the result is.
+unsafe fn join<'a>(buf: *mut u8, dir: &[u8], name: &[u8]) -> Option<&'a [u8]> {
     let len = dir.len().checked_add(1 + name.len())?;
     if len > io::PATH_MAX {
         return None;
     }
-    let p = buf.as_mut_ptr().cast::<u8>();
     // SAFETY: `len` bytes fit in `buf`: `dir`, the slash, then `name`, all written
     // before the slice of them is made.
     unsafe {
-        core::ptr::copy_nonoverlapping(dir.as_ptr(), p, dir.len());
-        p.add(dir.len()).write(b'/');
-        core::ptr::copy_nonoverlapping(name.as_ptr(), p.add(dir.len() + 1), name.len());
-        Some(core::slice::from_raw_parts(p, len))
+        core::ptr::copy_nonoverlapping(dir.as_ptr(), buf, dir.len());
+        buf.add(dir.len()).write(b'/');
+        core::ptr::copy_nonoverlapping(name.as_ptr(), buf.add(dir.len() + 1), name.len());
+        Some(core::slice::from_raw_parts(buf, len))
     }
 }
 
@@ -372,7 +446,7 @@ const SHELL: &[u8] = b"/bin/sh\0";
 /// start, argv[0] is put back for the next candidate and the shell's errno returned.
 ///
 /// # Safety
-/// As [`exec_child`]; `path` is NUL-terminated.
+/// As [`exec_program`]; `path` is NUL-terminated.
 unsafe fn exec_shell(path: &[u8], slots: *mut *const u8, envp: *const *const u8) -> Errno {
     let argv0 = slots.wrapping_add(1);
     // SAFETY: the slot is in the parent's array, which waits for us (CLONE_VFORK).
