@@ -25,7 +25,7 @@ use ffi_syscalls::Errno;
 use ffi_syscalls::exports::c::syscall_last_errno;
 use ffi_syscalls::exports::rt::*;
 use ffi_syscalls::io::{self, extend, push};
-use ffi_syscalls::sys::Result;
+use ffi_syscalls::sys::{Result, uapi};
 use ffi_syscalls::value::abi::rt_tuple_get;
 use ffi_syscalls::value::{self, RuntimeValue as V, release};
 use ffi_syscalls::{env, fs, process, system};
@@ -242,7 +242,7 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
                 9 => i32::from(fs::metadata(a).is_err()),
                 10 => cat(args),
                 17 => ls(a),
-                18 => run(a, args.get(1..).unwrap_or_default()),
+                18 => run(args),
                 19 => lock(a),
                 _ => return None,
             });
@@ -263,16 +263,39 @@ fn home() -> Result<Vec<u8>> {
     }
 }
 
-/// Like cat: each file in turn; a file that can not be read is reported and the
-/// rest still printed; exit 1 if any failed.
+/// What `cat` and `lock` read with: one buffer of this size, on the heap, so memory
+/// stays flat however much comes in, and the stack small (`ulimit -s 64`).
+const CHUNK: usize = 128 * 1024;
+
+/// Reads `fd` to EOF a buffer at a time, writing each to stdout when `out` is set.
+/// A failure says whether it was a write (true) or a read.
+fn stream(fd: i32, out: bool) -> core::result::Result<(), (bool, Errno)> {
+    let mut buf = Vec::new();
+    io::reserve(&mut buf, CHUNK).map_err(|e| (false, e))?;
+    loop {
+        buf.clear();
+        match io::read_some(fd, &mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(_) if out => print2(&buf, b"").map_err(|e| (true, e))?,
+            Ok(_) => {}
+            Err(e) => return Err((false, e)),
+        }
+    }
+}
+
+/// Like cat: each file in turn, streamed; a file that can not be read is reported
+/// and the rest still printed, exit 1 if any failed; a failed write ends it, as
+/// GNU cat ends.
 fn cat(files: &[&[u8]]) -> i32 {
     let mut code = 0;
     for f in files {
-        // Bytes, not text: cat copies whatever the file holds.
-        code |= match fs::with_contents(f, |b| Ok(print2(b, b""))) {
-            Ok(Ok(())) => 0,
-            Ok(Err(e)) => fail(b"cat", b"write error", e),
-            Err(e) => fail(b"cat", f, e),
+        let copied = io::Fd::open(f, uapi::O_RDONLY, 0)
+            .map_err(|e| (false, e))
+            .and_then(|fd| stream(fd.raw(), true));
+        code |= match copied {
+            Ok(()) => 0,
+            Err((true, e)) => return fail(b"cat", b"write error", e),
+            Err((false, e)) => fail(b"cat", f, e),
         };
     }
     code
@@ -368,25 +391,20 @@ fn heapsort(v: &mut [&[u8]]) {
     }
 }
 
-/// Runs PROG with ARGS, passes its stdout and stderr through, exits with its code.
-/// Not started: 127 (not found) or 126 (anything else), as env(1). Killed by a
-/// signal: 255.
-fn run(prog: &[u8], rest: &[&[u8]]) -> i32 {
-    match process::run(prog, rest) {
-        Ok(out) => {
-            let written = print2(&out.stdout, b"");
-            let _ = io::write_all(2, &out.stderr);
-            match (out.code, written) {
-                (-1, _) => 255,
-                (c, Ok(())) => c,
-                (_, Err(e)) => fail(b"run", b"write error", e),
-            }
-        }
-        Err(e) => {
-            fail(b"run", prog, e);
-            if e == Errno::ENOENT { 127 } else { 126 }
-        }
-    }
+/// Like `env CMD [ARGS...]`: this process becomes CMD (searched in PATH), so its
+/// output streams through and its status is CMD's. Not started: 127 (not found) or
+/// 126 (anything else), as env.
+fn run(args: &[&[u8]]) -> i32 {
+    let mut argv = Vec::new();
+    let e = match args
+        .iter()
+        .try_for_each(|a| process::push_arg(&mut argv, a))
+    {
+        Ok(()) => process::exec(&argv),
+        Err(e) => e,
+    };
+    fail(b"run", args.first().copied().unwrap_or_default(), e);
+    if e == Errno::ENOENT { 127 } else { 126 }
 }
 
 /// rt_process_run of PROG with ARGS: its result (to release) and that Tuple's
@@ -409,8 +427,8 @@ fn lock(f: &[u8]) -> i32 {
         Ok(h) => h,
         Err(e) => return fail(b"lock", f, e),
     };
-    // Reading /dev/stdin to EOF is the one blocking read the rt_* functions offer.
-    is_string(rt!(rt_file_read_text(b"/dev/stdin")), b"");
+    // Held until stdin ends (or can not be read): what comes is read and dropped.
+    let _ = stream(0, false);
     match fs::unlock(h) {
         Ok(()) => 0,
         Err(e) => fail(b"lock", f, e),
