@@ -836,9 +836,42 @@ fn broken_pipe() -> std::io::PipeWriter {
     w
 }
 
+/// Review #9: the program runtime left SIGPIPE at its default, so the print
+/// functions died of it (status 141, killed by signal 13) where the README
+/// promises exit 0 on a broken pipe. The usage message goes through
+/// rt_eprint_str.
+#[test]
+fn print_functions_exit_0_on_a_broken_pipe() {
+    let o = bs(&[]).stderr(broken_pipe()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{:?}", o.status);
+    // The runtime ignores SIGPIPE (bit 13 of SigIgn), as std's does.
+    let (status, code) = run(bs(&[os("cat"), os("/proc/self/status")]));
+    assert_eq!(code, 0);
+    assert_eq!(sig_ign(&status) & (1 << 12), 1 << 12);
+}
+
 /// The SigIgn mask in a /proc/PID/status text.
 fn sig_ign(status: &[u8]) -> u64 {
     let text = String::from_utf8_lossy(status);
     let line = text.lines().find(|l| l.starts_with("SigIgn:")).unwrap();
     u64::from_str_radix(line["SigIgn:".len()..].trim(), 16).unwrap()
+}
+
+/// What a program started by `run` gets: SIGPIPE at its default although this
+/// runtime ignores it (execve keeps ignored signals ignored), as `env CMD` from a
+/// shell gives it, so `yes | head -1` under it ends at once.
+#[test]
+fn run_gives_the_program_sigpipe_at_its_default() {
+    let script = "grep SigIgn /proc/self/status";
+    let (ours, code) = run(bs(&[os("run"), os("sh"), os("-c"), os(script)]));
+    assert_eq!(code, 0);
+    let (theirs, _) = run(gnu("env", &[os("sh"), os("-c"), os(script)]));
+    assert_eq!(sig_ign(&theirs) & (1 << 12), 0, "the oracle's own setup");
+    assert_eq!(sig_ign(&ours) & (1 << 12), 0);
+    let t = tree();
+    let (out, _, _) = bash(
+        t.path(),
+        "timeout 10 $B run bash -c 'yes | head -1; echo \"rc=${PIPESTATUS[0]}\"' | cat",
+    );
+    assert_eq!(String::from_utf8_lossy(&out), "y\nrc=141\n");
 }

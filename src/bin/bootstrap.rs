@@ -25,7 +25,7 @@ use ffi_syscalls::Errno;
 use ffi_syscalls::exports::c::syscall_last_errno;
 use ffi_syscalls::exports::rt::*;
 use ffi_syscalls::io::{self, extend, push};
-use ffi_syscalls::sys::{Result, uapi};
+use ffi_syscalls::sys::{self, Result, uapi};
 use ffi_syscalls::value::abi::rt_tuple_get;
 use ffi_syscalls::value::{self, RuntimeValue as V, release};
 use ffi_syscalls::{env, fs, process, system};
@@ -77,9 +77,23 @@ pub unsafe extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *
 // ---- output -------------------------------------------------------------------
 
 /// Writes all of `a`, then all of `b`, to stdout (in one writev when the kernel
-/// takes them whole).
+/// takes them whole). A reader that has gone ends the program as it ends the GNU
+/// tools, by SIGPIPE: the runtime ignores it (as std's does), so the write
+/// reports EPIPE instead, and the signal is raised again at its default.
 fn print2(a: &[u8], b: &[u8]) -> Result<()> {
-    io::write_all2(1, a, b)
+    let r = io::write_all2(1, a, b);
+    if r == Err(Errno::EPIPE) {
+        sigpipe_default();
+        // Not returning unless SIGPIPE is blocked: then a write error, as for cat.
+        let _ = sys::kill(process::pid(), uapi::SIGPIPE);
+    }
+    r
+}
+
+/// Puts SIGPIPE back to its default disposition.
+fn sigpipe_default() {
+    // SAFETY: all-zero is SIG_DFL with no flags: no handler of ours runs.
+    let _ = unsafe { sys::rt_sigaction(uapi::SIGPIPE, Some(&core::mem::zeroed()), None) };
 }
 
 /// Writes all of `b` to stdout; false when the write failed (rt_print_str tells its
@@ -400,7 +414,13 @@ fn run(args: &[&[u8]]) -> i32 {
         .iter()
         .try_for_each(|a| process::push_arg(&mut argv, a))
     {
-        Ok(()) => process::exec(&argv),
+        Ok(()) => {
+            // What a shell gives the program it starts, and env passes on: SIGPIPE
+            // at its default. The runtime ignores it, and execve (so process::exec)
+            // keeps an ignored signal ignored.
+            sigpipe_default();
+            process::exec(&argv)
+        }
         Err(e) => e,
     };
     fail(b"run", args.first().copied().unwrap_or_default(), e);
