@@ -875,3 +875,27 @@ fn run_gives_the_program_sigpipe_at_its_default() {
     );
     assert_eq!(String::from_utf8_lossy(&out), "y\nrc=141\n");
 }
+
+/// Review #10: on a write error GNU ls exits 2 (LS_FAILURE; ours exited 1), and GNU
+/// cat stops at the first one and reports it once (ours went on and reported it
+/// once per remaining file).
+#[test]
+fn write_errors_end_ls_with_2_and_cat_at_once() {
+    let t = tree();
+    for redirect in [">&-", ">/dev/full"] {
+        let ours = bash(t.path(), &format!("$B ls /usr/bin {redirect}"));
+        let theirs = bash(t.path(), &format!("ls -A1 /usr/bin {redirect}"));
+        assert_eq!(
+            (ours.2, theirs.2),
+            (Some(2), Some(2)),
+            "{redirect}: {}",
+            ours.1
+        );
+        assert!(ours.1.contains("write error"), "{}", ours.1);
+    }
+    let ours = bash(t.path(), "$B cat text text text >/dev/full");
+    let theirs = bash(t.path(), "cat text text text >/dev/full");
+    assert_eq!(ours.2, theirs.2);
+    assert_eq!(theirs.1.lines().count(), 1, "{}", theirs.1);
+    assert_eq!(ours.1, "bootstrap: cat: write error: ENOSPC\n");
+}

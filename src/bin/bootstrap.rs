@@ -255,7 +255,7 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
                 // Like test -e: whether stat succeeds.
                 9 => i32::from(fs::metadata(a).is_err()),
                 10 => cat(args),
-                17 => ls(a),
+                17 => 2 * ls(a),
                 18 => run(args),
                 19 => lock(a),
                 _ => return None,
@@ -342,27 +342,16 @@ fn sorted<'a>(names: impl Iterator<Item = &'a [u8]>) -> Result<Vec<&'a [u8]>> {
     Ok(v)
 }
 
-/// Like `LC_ALL=C ls -A1 DIR`: every name, as the bytes it is, sorted bytewise. A
-/// file lists as itself; a missing DIR is exit 2, as GNU ls.
+/// Like `LC_ALL=C ls -A1 DIR`: every name, as the bytes it is, sorted bytewise; a
+/// file lists as itself. 1 for a failure, which the caller doubles: GNU ls exits 2
+/// (LS_FAILURE) for a missing DIR and for a write error alike.
 fn ls(dir: &[u8]) -> i32 {
-    let names = match fs::dir_list(dir) {
-        Ok(names) => names,
-        Err(Errno::ENOTDIR) if fs::metadata(dir).is_ok() => {
-            return line(b"ls", dir, Ok(dir));
-        }
-        Err(e) => {
-            fail(b"ls", dir, e);
-            return 2;
-        }
-    };
     let mut out = Vec::new();
-    let listed = sorted(names.iter()).and_then(|names| {
-        for n in names {
-            extend(&mut out, n)?;
-            extend(&mut out, b"\n")?;
-        }
-        Ok(())
-    });
+    let mut put = |name: &[u8]| extend(&mut out, name).and_then(|()| extend(&mut out, b"\n"));
+    let listed = match fs::dir_list(dir) {
+        Err(Errno::ENOTDIR) if fs::metadata(dir).is_ok() => put(dir),
+        r => r.and_then(|names| sorted(names.iter())?.into_iter().try_for_each(put)),
+    };
     match listed.map(|()| print2(&out, b"")) {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => fail(b"ls", b"write error", e),
