@@ -4,7 +4,7 @@ use crate::Errno;
 use crate::io::{self, Fd, retry};
 use crate::sys::{self, RawFd, Result, uapi};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 
 /// What a finished child left: everything it wrote to stdout and stderr, and its exit
 /// code (-1 when a signal ended it).
@@ -91,59 +91,60 @@ pub fn run_argv(argv: &[u8]) -> Result<Output> {
 
 /// [`run_argv`]'s work, filling `out` (a small result: every early return is cheap).
 fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
-    // The stdout, stderr and status pipes, and /dev/null, in one place that closes
-    // whatever was opened on every way out.
-    let mut fds = Fds {
-        ours: [-1; 3],
-        child: [-1; 4],
-        stack: core::ptr::null_mut(),
+    // A copy of the environment for the child's envp and its PATH search, so no
+    // lock is held while the child starts.
+    let entries = &crate::env::c_entries()?;
+    let program = Program::new(argv, entries)?;
+    // The stdout and stderr pipes and the child's stack, in one place that releases
+    // whatever was made on every way out. Four descriptors, as few as std's
+    // Command::output holds (it opens /dev/null here too; the child opens its own).
+    let mut held = Held {
+        ours: [-1; 2],
+        theirs: [-1; 2],
+        shared: core::ptr::null_mut(),
     };
-    for (r, w) in fds.ours.iter_mut().zip(fds.child.iter_mut().skip(1)) {
+    for (r, w) in held.ours.iter_mut().zip(&mut held.theirs) {
         [*r, *w] = sys::pipe2(uapi::O_CLOEXEC)?;
     }
-    let [stdin, ..] = &mut fds.child;
-    let flags = uapi::O_RDONLY | uapi::O_CLOEXEC;
-    *stdin = retry(|| sys::openat(sys::AT_FDCWD, b"/dev/null\0", flags, 0))?;
-    let [out_r, err_r, status_r] = fds.ours;
-
     // The child borrows this process's memory (CLONE_VM) until it calls execve, and
     // we wait for that (CLONE_VFORK): starting it costs the same however large this
     // process is. It runs on a stack of its own, mapped here rather than taken from
     // the caller's (which may be a small thread stack), which nothing touches while
     // we wait; signals stay blocked until it has put every handler back to the
-    // default, so none of ours runs in it.
+    // default, so none of ours runs in it. Where it can not start the program, it
+    // leaves the errno in the mapping's first word. Shared, not private: where
+    // clone loses CLONE_VM (qemu-user, valgrind: the child is a copy running beside
+    // us), a shared mapping is still the same memory for both.
     let prot = uapi::PROT_READ | uapi::PROT_WRITE;
-    let map = uapi::MAP_PRIVATE | uapi::MAP_ANONYMOUS | uapi::MAP_STACK;
+    let map = uapi::MAP_SHARED | uapi::MAP_ANONYMOUS | uapi::MAP_STACK;
     // SAFETY: a new mapping where the kernel chooses: no memory of ours changes.
-    fds.stack = unsafe { sys::mmap(0, CHILD_STACK, prot, map, -1, 0) }?;
-    let top = fds.stack.wrapping_add(CHILD_STACK);
-    // A copy of the environment for the child's envp and its PATH search, so no
-    // lock is held while the child starts.
-    let entries = &crate::env::c_entries()?;
-    let program = Program::new(argv, entries)?;
+    held.shared = unsafe { sys::mmap(0, CHILD_STACK, prot, map, -1, 0) }?;
     let all = uapi::kernel_sigset_t { sig: [!0] };
     let mut child = Child {
         program: &program,
-        fds: fds.child,
+        fds: held.theirs,
+        errno: held.shared.cast(),
         mask: uapi::kernel_sigset_t { sig: [0] },
     };
     // It fails only for a bad `how`, size or address, none of which these are.
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&all), Some(&mut child.mask));
     let flags = (uapi::CLONE_VM | uapi::CLONE_VFORK | uapi::SIGCHLD) as usize;
+    let top = held.shared.wrapping_add(CHILD_STACK);
     // SAFETY: `child_main` makes only raw system calls and ends in execve or
-    // exit_group; `stack` and `child` outlive it because CLONE_VFORK holds us here.
+    // exit_group; the stack and `child` outlive it because CLONE_VFORK holds us here.
     let pid = unsafe { sys::clone_run(flags, top, child_main, (&raw mut child).cast()) };
     let _ = sys::rt_sigprocmask(uapi::SIG_SETMASK, Some(&child.mask), None);
     drop(program);
     // The child's ends: closed now, so that the pipes reach EOF when it is done.
-    close_all(&mut fds.child);
+    close_all(&mut held.theirs);
     let pid = pid? as i32;
 
-    let result = exec_status(status_r).and_then(|()| collect(out_r, err_r, out));
+    let [out_r, err_r] = held.ours;
+    let result = collect(out_r, err_r, out);
     // Our ends closed before the wait: after a failure above, a child still writing
     // gets EPIPE or SIGPIPE, as in a pipeline whose reader has gone, instead of
     // blocking on a full pipe while we wait for it.
-    close_all(&mut fds.ours);
+    close_all(&mut held.ours);
     let mut status = 0;
     retry(|| sys::wait4(pid, &mut status, 0))?;
     out.code = if status & 0x7f == 0 {
@@ -151,7 +152,12 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     } else {
         -1
     };
-    result
+    // The child has exec'd or exited: what it left is final.
+    // SAFETY: the mapping's first word, aligned, mapped until `held` drops.
+    match unsafe { &*held.shared.cast::<AtomicI32>() }.load(Ordering::Relaxed) {
+        0 => result,
+        e => Err(Errno::new(e)),
+    }
 }
 
 /// Replaces this process's program with the one `argv` names, as `execvp` does:
@@ -243,15 +249,16 @@ impl Drop for Program<'_> {
     }
 }
 
-/// The descriptors and the child's stack of one run, released together (-1,
-/// null: none).
-struct Fds {
-    /// The read ends of the stdout, stderr and status pipes.
-    ours: [RawFd; 3],
-    /// What the child gets: /dev/null for stdin, then the pipes' write ends.
-    child: [RawFd; 4],
-    /// The child's stack: CHILD_STACK bytes mapped for it.
-    stack: *mut u8,
+/// The pipes and the shared mapping of one run, released together (-1, null:
+/// none).
+struct Held {
+    /// The read ends of the stdout and stderr pipes.
+    ours: [RawFd; 2],
+    /// Their write ends: the child's stdout and stderr.
+    theirs: [RawFd; 2],
+    /// CHILD_STACK bytes shared with the child: the errno it could not start with
+    /// in the first word, its stack above.
+    shared: *mut u8,
 }
 
 /// Closes each of `fds` and marks it -1.
@@ -264,13 +271,13 @@ fn close_all(fds: &mut [RawFd]) {
     }
 }
 
-impl Drop for Fds {
+impl Drop for Held {
     fn drop(&mut self) {
         close_all(&mut self.ours);
-        close_all(&mut self.child);
-        if !self.stack.is_null() {
+        close_all(&mut self.theirs);
+        if !self.shared.is_null() {
             // SAFETY: mapped by run_into, and the child is done with it.
-            let _ = unsafe { sys::munmap(self.stack, CHILD_STACK) };
+            let _ = unsafe { sys::munmap(self.shared, CHILD_STACK) };
         }
     }
 }
@@ -284,8 +291,10 @@ const CHILD_STACK: usize = 16 * 1024;
 struct Child<'a> {
     /// The program and its arguments and environment.
     program: &'a Program<'a>,
-    /// Its stdin, stdout and stderr, then the status pipe's write end.
-    fds: [RawFd; 4],
+    /// Its stdout and stderr.
+    fds: [RawFd; 2],
+    /// Where it leaves the errno when it can not start the program (shared).
+    errno: *const AtomicI32,
     /// The parent's signal mask, which the new program starts with.
     mask: uapi::kernel_sigset_t,
 }
@@ -332,10 +341,8 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
         Ok(()) => unsafe { exec_child(c) },
         Err(e) => e,
     };
-    let code = errno.into_raw().to_ne_bytes();
-    let [.., status] = c.fds;
-    // SAFETY: a live 4-byte array.
-    let _ = unsafe { sys::write(status, code.as_ptr(), 4) };
+    // SAFETY: the shared mapping's first word, which the parent keeps mapped.
+    unsafe { &*c.errno }.store(errno.into_raw(), Ordering::Relaxed);
     sys::exit_group(127)
 }
 
@@ -345,11 +352,19 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// # Safety
 /// As [`exec_program`] for `c.program`.
 unsafe fn exec_child(c: &Child) -> Errno {
+    // Its own /dev/null for stdin, opened here rather than held by the parent, which
+    // then needs one descriptor less.
+    let flags = uapi::O_RDONLY | uapi::O_CLOEXEC;
+    let null = match sys::openat(sys::AT_FDCWD, b"/dev/null\0", flags, 0) {
+        Ok(fd) => fd,
+        Err(e) => return e,
+    };
+    let [out, err] = c.fds;
+    let mut stdio = [null, out, err];
     // First each source numbered 0, 1 or 2 moved above 2 (a copy, close-on-exec),
     // so that putting one in place can not overwrite another: in a process started
-    // with 0, 1 or 2 closed, the pipes may have those numbers. (Only those: a
-    // process near its descriptor limit needs no spare numbers.)
-    let [mut stdio @ .., _] = c.fds;
+    // with 0, 1 or 2 closed, the pipes and /dev/null may have those numbers. (Only
+    // those: a process near its descriptor limit needs no spare numbers.)
     for fd in stdio.iter_mut().filter(|fd| **fd <= 2) {
         // SAFETY: F_DUPFD_CLOEXEC takes an integer.
         match unsafe { sys::fcntl(*fd, uapi::F_DUPFD_CLOEXEC, 3) } {
@@ -520,18 +535,6 @@ fn cloexec_listed() -> Result<()> {
                 set_cloexec(fd);
             }
         }
-    }
-}
-
-/// Waits for the child to exec (the status pipe closes with nothing in it) or to
-/// report why it could not: four bytes of errno, written at once (a pipe write of
-/// at most PIPE_BUF bytes is never split), so one read sees all of them.
-fn exec_status(status_r: RawFd) -> Result<()> {
-    let mut code = [0u8; 4];
-    // SAFETY: reading into a live array.
-    match retry(|| unsafe { sys::read(status_r, code.as_mut_ptr(), 4) })? {
-        4 => Err(Errno::new(i32::from_ne_bytes(code))),
-        _ => Ok(()),
     }
 }
 
