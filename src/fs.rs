@@ -87,63 +87,130 @@ pub fn modified_time(path: &[u8]) -> Result<i64> {
 /// to it) is refused with `EINVAL` before anything is written, as GNU cp refuses it
 /// ("are the same file"); std would truncate the source to nothing. Like std, only a
 /// regular destination is truncated and given the source's permission bits: a
-/// device or FIFO keeps its mode.
+/// device or FIFO keeps its mode. An existing destination the caller may write but
+/// not chmod (owned by another user: `fchmod` says `EPERM`) gets the contents and
+/// keeps its mode, as GNU cp does (exit 0); std fails with `EPERM` after truncating
+/// it, losing the old contents with nothing copied in their place.
 pub fn copy(src: &[u8], dst: &[u8]) -> Result<u64> {
+    copy_file(src, dst, false)
+}
+
+/// A copy as GNU cp (no options) makes it, for the bootstrap's `cp`; returns the
+/// length of the copy. Unlike [`copy`]: an existing destination keeps its mode (and
+/// owner); a new one gets the source's permission bits less the umask (without
+/// set-user-ID, set-group-ID and sticky, as GNU cp); and the holes of a
+/// sparse source stay holes (`--sparse=auto`: a source with fewer blocks than its
+/// size needs is copied extent by extent, found with `SEEK_DATA`/`SEEK_HOLE`). The
+/// same protections as [`copy`]: a copy onto the source itself is `EINVAL` before
+/// anything is written, and nothing is truncated before a step that can fail.
+pub fn copy_like_cp(src: &[u8], dst: &[u8]) -> Result<u64> {
+    copy_file(src, dst, true)
+}
+
+/// [`copy`], or with `like_cp` [`copy_like_cp`].
+fn copy_file(src: &[u8], dst: &[u8], like_cp: bool) -> Result<u64> {
     let from = Fd::open(src, uapi::O_RDONLY, 0)?;
     let st = from.stat()?;
     check_regular(&st)?;
     let perm = u32::from(st.stx_mode) & 0o7777;
     // No O_TRUNC: the destination is truncated only once it is known not to be the
-    // source.
-    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT, perm)?;
+    // source. A new file gets the mode less the umask; GNU cp leaves out set-user-ID,
+    // set-group-ID and sticky.
+    let new_mode = if like_cp { perm & 0o777 } else { perm };
+    let to = Fd::open(dst, uapi::O_WRONLY | uapi::O_CREAT, new_mode)?;
     let to_st = to.stat()?;
     if same_file(&st, &to_st) {
         return Err(Errno::EINVAL);
     }
     if io::is_regular(&to_st) {
+        // std's copy sets the mode exactly (open ignores it for an existing file).
+        // Before the truncation, which must follow every step that can fail; EPERM
+        // (not the owner) leaves the mode, as GNU cp does.
+        if !like_cp {
+            match sys::fchmod(to.raw(), perm) {
+                Ok(()) | Err(Errno::EPERM) => {}
+                Err(e) => return Err(e),
+            }
+        }
         // Only a file that holds data: ext4 writes back at close a file truncated
         // to 0, which for a new destination is a needless flush of the whole copy.
         if to_st.stx_size != 0 {
             sys::ftruncate(to.raw(), 0)?;
         }
-        // The mode given to open is masked by the umask and ignored for an existing
-        // file.
-        sys::fchmod(to.raw(), perm)?;
     }
-    let mut copied = 0u64;
-    let mut kernel_copy_done = false;
+    // GNU cp's test for a file with holes: fewer 512-byte blocks than its size needs.
+    let sparse = like_cp && st.stx_blocks.saturating_mul(512) < st.stx_size;
+    let mut end = 0;
     loop {
-        match retry(|| sys::copy_file_range(from.raw(), None, to.raw(), None, 1 << 30)) {
+        // The next extent of data: from `end` to EOF, or, for a sparse copy, the
+        // next data (none: the rest is a hole) up to the hole after it.
+        let (start, len) = if sparse {
+            let start = match sys::lseek(from.raw(), end, uapi::SEEK_DATA) {
+                Err(Errno::ENXIO) => break,
+                r => r?,
+            };
+            let hole = sys::lseek(from.raw(), start, uapi::SEEK_HOLE)?;
+            sys::lseek(from.raw(), start, uapi::SEEK_SET)?;
+            sys::lseek(to.raw(), start, uapi::SEEK_SET)?;
+            (start, hole - start)
+        } else {
+            (end, u64::MAX)
+        };
+        let n = copy_range(from.raw(), to.raw(), len)?;
+        end = start + n;
+        if n < len || !sparse {
+            break;
+        }
+    }
+    if sparse && end < st.stx_size {
+        // A hole at the end: only the size makes it.
+        sys::ftruncate(to.raw(), st.stx_size)?;
+        end = st.stx_size;
+    }
+    to.close()?;
+    Ok(end)
+}
+
+/// Copies `len` bytes (fewer at EOF) from the offset of `from` to that of `to`;
+/// returns how many. The kernel copies (`copy_file_range`) while it can; the rest,
+/// and any file whose size reads as 0 (/proc), goes through read/write.
+fn copy_range(from: i32, to: i32, len: u64) -> Result<u64> {
+    let mut copied = 0u64;
+    loop {
+        if copied == len {
+            return Ok(copied);
+        }
+        let chunk = (len - copied).min(1 << 30) as usize;
+        match retry(|| sys::copy_file_range(from, None, to, None, chunk)) {
             // EOF. A first call that copies nothing may be a file whose size reads
             // as 0 (/proc, /sys): read/write then finds out.
-            Ok(0) => {
-                kernel_copy_done = copied > 0;
-                break;
-            }
+            Ok(0) if copied > 0 => return Ok(copied),
+            Ok(0) => break,
             Ok(n) => copied += n as u64,
             // Not supported for this pair of files: read/write does the rest.
             Err(Errno::EXDEV | Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) => break,
             Err(e) => return Err(e),
         }
     }
-    if !kernel_copy_done {
-        // Not zeroed first: only what each read filled is used.
-        let mut buf = core::mem::MaybeUninit::<[u8; 64 * 1024]>::uninit();
-        let p = buf.as_mut_ptr().cast::<u8>();
-        loop {
-            // SAFETY: the kernel writes at most the buffer's size into it.
-            let n = retry(|| unsafe { sys::read(from.raw(), p, 64 * 1024) })?;
-            if n == 0 {
-                break;
-            }
-            // SAFETY: the read initialised the first `n` bytes.
-            io::write_all(to.raw(), unsafe { core::slice::from_raw_parts(p, n) })?;
-            copied += n as u64;
+    // On the heap, not the stack: a thread's stack may be 64 KiB in all.
+    let mut buf = Vec::<u8>::new();
+    io::reserve(&mut buf, COPY_BUFFER)?;
+    while copied < len {
+        let want = (len - copied).min(COPY_BUFFER as u64) as usize;
+        // SAFETY: the kernel writes at most `want` bytes, within the reserved room.
+        let n = retry(|| unsafe { sys::read(from, buf.as_mut_ptr(), want) })?;
+        if n == 0 {
+            break;
         }
+        // SAFETY: the read initialised the first `n` bytes.
+        io::write_all(to, unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) })?;
+        copied += n as u64;
     }
-    to.close()?;
     Ok(copied)
 }
+
+/// [`copy_range`]'s read/write buffer.
+const COPY_BUFFER: usize = 64 * 1024;
 
 /// Whether two stats describe one file: the same device and inode.
 fn same_file(a: &uapi::statx, b: &uapi::statx) -> bool {
@@ -248,19 +315,21 @@ const DIR_BUFFER: usize = 64 * 1024;
 pub fn dir_list(path: &[u8]) -> Result<Names> {
     let fd = Fd::open(path, uapi::O_RDONLY | uapi::O_DIRECTORY, 0)?;
     let mut names = Names::default();
-    // On the stack, as fs::copy's buffer: no allocation, and not zeroed first.
-    let mut buf = core::mem::MaybeUninit::<[u64; DIR_BUFFER / 8]>::uninit();
-    let buf = buf.as_mut_ptr().cast::<u8>();
+    // On the heap, not the stack (a thread's stack may be 64 KiB in all); not zeroed:
+    // only what each call filled is read.
+    let mut buf = Vec::<u8>::new();
+    io::reserve(&mut buf, DIR_BUFFER)?;
+    let buf = buf.spare_capacity_mut();
     loop {
-        // SAFETY: the kernel writes at most DIR_BUFFER bytes into `buf`.
-        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf, DIR_BUFFER) })?;
+        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+        let n = retry(|| unsafe { sys::getdents64(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })?;
         if n == 0 {
             return Ok(names);
         }
         // No name with its NUL is longer than its record: room for the batch.
         io::reserve(&mut names.packed, n)?;
         // SAFETY: the kernel initialised the first `n` bytes.
-        for name in dirents(unsafe { core::slice::from_raw_parts(buf, n) }) {
+        for name in dirents(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast(), n) }) {
             if name != b"." && name != b".." {
                 io::extend(&mut names.packed, name)?;
                 io::extend(&mut names.packed, b"\0")?;

@@ -617,3 +617,19 @@ pub fn setitimer(
         )
     })
 }
+
+/// `lseek(2)`: moves the offset of `fd` (`whence`: SEEK_SET, SEEK_CUR, SEEK_END, or
+/// SEEK_DATA / SEEK_HOLE, which find the next data or hole at or after `offset`;
+/// `ENXIO` when there is no data past it). Returns the new offset.
+pub fn lseek(fd: RawFd, offset: u64, whence: u32) -> Result<u64> {
+    // SAFETY: integer arguments.
+    ret(unsafe {
+        arch::syscall3(
+            Sysno::lseek as usize,
+            int(fd),
+            offset as usize,
+            whence as usize,
+        )
+    })
+    .map(|o| o as u64)
+}
