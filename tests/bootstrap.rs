@@ -899,3 +899,40 @@ fn write_errors_end_ls_with_2_and_cat_at_once() {
     assert_eq!(theirs.1.lines().count(), 1, "{}", theirs.1);
     assert_eq!(ours.1, "bootstrap: cat: write error: ENOSPC\n");
 }
+
+/// Review #8: `cp` gave an existing 0600 destination the source's 0644, ignored the
+/// umask for a new file, and filled holes (a 1 GiB hole took 1 GiB). Like GNU cp
+/// now: modes, and the blocks the copy takes.
+#[test]
+fn cp_keeps_modes_and_holes_like_gnu() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let t = tree();
+    let mode = |n: &str| std::fs::metadata(t.path().join(n)).unwrap().mode() & 0o7777;
+    std::fs::write(t.path().join("s"), "secret\n").unwrap();
+    std::fs::set_permissions(t.path().join("s"), PermissionsExt::from_mode(0o644)).unwrap();
+    for d in ["d1", "d2"] {
+        std::fs::write(t.path().join(d), "old\n").unwrap();
+        std::fs::set_permissions(t.path().join(d), PermissionsExt::from_mode(0o600)).unwrap();
+    }
+    std::fs::File::create(t.path().join("sp"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    for (ours, theirs) in [
+        ("$B cp s d1", "cp s d2"),
+        ("umask 077 && $B cp s n1", "umask 077 && cp s n2"),
+        ("$B cp sp sp1", "cp sp sp2"),
+    ] {
+        let (o, g) = (bash(t.path(), ours), bash(t.path(), theirs));
+        assert_eq!((o.0, o.2), (g.0, g.2), "{ours}: {}", o.1);
+    }
+    assert_eq!((mode("d1"), mode("d2")), (0o600, 0o600));
+    assert_eq!((mode("n1"), mode("n2")), (0o600, 0o600));
+    assert_eq!(std::fs::read(t.path().join("d1")).unwrap(), b"secret\n");
+    let blocks = |n: &str| std::fs::metadata(t.path().join(n)).unwrap().blocks();
+    assert_eq!(blocks("sp1"), blocks("sp2"));
+    assert_eq!(
+        std::fs::metadata(t.path().join("sp1")).unwrap().len(),
+        1 << 30
+    );
+}

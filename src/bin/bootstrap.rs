@@ -315,7 +315,8 @@ fn cat(files: &[&[u8]]) -> i32 {
     code
 }
 
-/// Like cp SRC DST, including DST being a directory (then DST/basename(SRC)).
+/// Like cp SRC DST (GNU cp's modes and holes: fs::copy_like_cp), including DST
+/// being a directory (then DST/basename(SRC)).
 fn cp(src: &[u8], dst: &[u8]) -> Result<()> {
     let mut in_dir = Vec::new();
     let mut target = dst;
@@ -329,7 +330,7 @@ fn cp(src: &[u8], dst: &[u8]) -> Result<()> {
         }
         target = &in_dir;
     }
-    fs::copy(src, target).map(drop)
+    fs::copy_like_cp(src, target).map(drop)
 }
 
 /// The names, sorted bytewise; `ENOMEM` when the list can not be made.
