@@ -51,22 +51,17 @@ pub unsafe extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *
     // selftest reads them back with rt_get_args).
     // SAFETY: the entry passes the kernel's argc and argv.
     unsafe { rt_set_args(argc, argv) };
-    // The commands read argv itself, each argument the bytes it is: rt_get_args
-    // leaves out those that are not UTF-8, and the rest would shift.
-    let n = argc.max(0) as usize;
-    let mut args = Vec::new();
-    if let Err(e) = io::reserve(&mut args, n) {
-        return fail(b"main", b"argv", e);
-    }
-    for i in 1..n {
-        // SAFETY: argv[1..argc] are the kernel's NUL-terminated strings.
-        let arg = unsafe { core::ffi::CStr::from_ptr((*argv.add(i)).cast()) };
-        // The room is reserved: this can not fail.
-        let _ = push(&mut args, arg.to_bytes());
-    }
-    let code = match args.split_first() {
-        Some((cmd, rest)) => command(cmd, rest),
-        None => None,
+    // The commands take the arguments as the entry recorded them, each the bytes it
+    // is: rt_get_args leaves out those that are not UTF-8, and the rest would
+    // shift. (Without memory for this copy there are none: the usage.)
+    let argv = env::args();
+    let mut words = io::unpacked(&argv);
+    let code = match (words.next(), words.next()) {
+        // The arguments after the command, still packed.
+        (Some(prog), Some(cmd)) => argv
+            .get(prog.len() + cmd.len() + 2..)
+            .and_then(|args| command(cmd, args)),
+        _ => None,
     };
     code.unwrap_or_else(|| {
         eprint(USAGE);
@@ -170,15 +165,6 @@ fn concat(parts: &[&[u8]]) -> Vec<u8> {
 
 // ---- values ---------------------------------------------------------------------
 
-/// The bytes of each String in an Array.
-fn strings<'a>(array: V) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    for i in 0..value::array_len(array).unwrap_or(0) {
-        let _ = push(&mut out, bytes(value::array_get(array, i)));
-    }
-    out
-}
-
 /// A String's bytes (empty for anything else). Each value is released only after
 /// the last use of its bytes.
 fn bytes<'a>(v: V) -> &'a [u8] {
@@ -210,8 +196,11 @@ macro_rules! rt {
 const COMMANDS: &[u8] = b"selftest0 pwd0 home0 hostname0 pid0 nproc0 size1 mtime1 env1 exists1 \
     cat* write2 append2 rm1 cp2 mkdir1 mkdir2 ls1 run* lock1";
 
-fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
-    let n = args.len();
+/// Runs command `cmd` with `args`, packed (see [`io::unpacked`]); `None`: no such
+/// command, or not with that many arguments.
+fn command(cmd: &[u8], args: &[u8]) -> Option<i32> {
+    let mut words = io::unpacked(args);
+    let n = words.clone().count();
     let i = COMMANDS
         .split(|&c| c == b' ')
         .position(|entry| match entry.split_last() {
@@ -219,10 +208,8 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
             Some((&arity, name)) => name == cmd && usize::from(arity - b'0') == n,
             None => false,
         })?;
-    let (a, b) = (
-        args.first().copied().unwrap_or(b""),
-        args.get(1).copied().unwrap_or(b""),
-    );
+    let a = words.next().unwrap_or_default();
+    let b = words.next().unwrap_or_default();
     let mut host = [0; system::HOST_NAME_BYTES];
     // The commands that only succeed or fail, and what a failure names.
     let (r, what) = match i {
@@ -232,6 +219,7 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
         14 => (cp(a, b), a),
         15 => (fs::dir_create(a, false), a),
         16 if a == b"-p" => (fs::dir_create(b, true), b),
+        19 => (lock(a), a),
         _ => {
             return Some(match i {
                 0 => selftest(),
@@ -257,7 +245,6 @@ fn command(cmd: &[u8], args: &[&[u8]]) -> Option<i32> {
                 10 => cat(args),
                 17 => 2 * ls(a),
                 18 => run(args),
-                19 => lock(a),
                 _ => return None,
             });
         }
@@ -300,9 +287,9 @@ fn stream(fd: i32, out: bool) -> core::result::Result<(), (bool, Errno)> {
 /// Like cat: each file in turn, streamed; a file that can not be read is reported
 /// and the rest still printed, exit 1 if any failed; a failed write ends it, as
 /// GNU cat ends.
-fn cat(files: &[&[u8]]) -> i32 {
+fn cat(files: &[u8]) -> i32 {
     let mut code = 0;
-    for f in files {
+    for f in io::unpacked(files) {
         let copied = io::Fd::open(f, uapi::O_RDONLY, 0)
             .map_err(|e| (false, e))
             .and_then(|fd| stream(fd.raw(), true));
@@ -395,25 +382,16 @@ fn heapsort(v: &mut [&[u8]]) {
     }
 }
 
-/// Like `env CMD [ARGS...]`: this process becomes CMD (searched in PATH), so its
-/// output streams through and its status is CMD's. Not started: 127 (not found) or
-/// 126 (anything else), as env.
-fn run(args: &[&[u8]]) -> i32 {
-    let mut argv = Vec::new();
-    let e = match args
-        .iter()
-        .try_for_each(|a| process::push_arg(&mut argv, a))
-    {
-        Ok(()) => {
-            // What a shell gives the program it starts, and env passes on: SIGPIPE
-            // at its default. The runtime ignores it, and execve (so process::exec)
-            // keeps an ignored signal ignored.
-            sigpipe_default();
-            process::exec(&argv)
-        }
-        Err(e) => e,
-    };
-    fail(b"run", args.first().copied().unwrap_or_default(), e);
+/// Like `env CMD [ARGS...]`, with `argv` (packed) the command and its arguments:
+/// this process becomes CMD (searched in PATH), so its output streams through and
+/// its status is CMD's. Not started: 127 (not found) or 126 (anything else), as env.
+fn run(argv: &[u8]) -> i32 {
+    // What a shell gives the program it starts, and env passes on: SIGPIPE at its
+    // default. The runtime ignores it, and execve (so process::exec) keeps an
+    // ignored signal ignored.
+    sigpipe_default();
+    let e = process::exec(argv);
+    fail(b"run", io::unpacked(argv).next().unwrap_or_default(), e);
     if e == Errno::ENOENT { 127 } else { 126 }
 }
 
@@ -431,18 +409,12 @@ fn process_run(prog: &[u8], args: &[&[u8]]) -> (V, [V; 3]) {
 }
 
 /// Takes the lock (giving up after a second when it is held elsewhere), holds it
-/// until stdin reaches EOF, then releases it.
-fn lock(f: &[u8]) -> i32 {
-    let h = match fs::lock(f, 1) {
-        Ok(h) => h,
-        Err(e) => return fail(b"lock", f, e),
-    };
-    // Held until stdin ends (or can not be read): what comes is read and dropped.
+/// until stdin ends (or can not be read), then releases it. What comes on stdin is
+/// read and dropped, a buffer at a time.
+fn lock(f: &[u8]) -> Result<()> {
+    let h = fs::lock(f, 1)?;
     let _ = stream(0, false);
-    match fs::unlock(h) {
-        Ok(()) => 0,
-        Err(e) => fail(b"lock", f, e),
-    }
+    fs::unlock(h)
 }
 
 // ---- selftest -------------------------------------------------------------------
@@ -555,9 +527,12 @@ fn selftest() -> i32 {
     release(stat);
     check(b"rt_file_mmap_read_bytes", stat_pid, b"/proc/self/stat");
     let listing = rt!(rt_dir_list(&dir));
-    let mut names = strings(listing);
-    heapsort(&mut names);
-    verify(b"rt_dir_list", names == [b"a".as_slice(), b"copy", b"file"]);
+    // Three entries, each name among them: exactly these, in any order.
+    let listed = |name: &[u8]| (0..3).any(|i| bytes(value::array_get(listing, i)) == name);
+    verify(
+        b"rt_dir_list",
+        value::array_len(listing) == Some(3) && listed(b"a") && listed(b"copy") && listed(b"file"),
+    );
     release(listing);
     let h = rt!(rt_file_lock(&lockf, 0));
     verify(
