@@ -782,6 +782,18 @@ fn cat_and_lock_memory_stays_flat() {
     );
     eprintln!("lock: 256 MiB of stdin {lock} kB");
     assert!(lock <= start + 1024, "{lock} kB, start {start} kB");
+    // A 4 MB file under an 8 MB address-space limit, where GNU cat needs about 128
+    // KiB (it failed with ENOMEM). Native only: qemu-user itself needs more.
+    if runner().is_empty() {
+        let text: Vec<u8> = (0..4_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(t.path().join("4mb"), text).unwrap();
+        let (whole, _, _) = bash(t.path(), "cksum <4mb");
+        for cat in ["$B cat", "cat"] {
+            let limited = format!("ulimit -v 8000 && {cat} 4mb | cksum");
+            let (out, err, code) = bash(t.path(), &limited);
+            assert_eq!((out, code), (whole.clone(), Some(0)), "{cat}: {err}");
+        }
+    }
 }
 
 /// Review #7: pwd printed U+FFFD for a byte of the directory's name, `env` took a
