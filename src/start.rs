@@ -4,8 +4,9 @@
 //! A program using it is `#![no_std] #![no_main]` and defines
 //! `#[unsafe(no_mangle)] extern "C" fn main(argc: i32, argv: *const *const u8, envp: *const *const u8) -> i32`;
 //! its result is the exit status. As in a std program, SIGPIPE is ignored from the
-//! entry on: a write to a closed pipe fails with EPIPE. It links with `-nostartfiles -nostdlib -static`
-//! (build.rs adds them for this package's executables).
+//! entry on (a write to a closed pipe fails with EPIPE). It links with
+//! `-nostartfiles -nostdlib -static` (build.rs adds them for this package's
+//! executables).
 
 use crate::sys;
 
