@@ -3,8 +3,10 @@
 //!
 //! A program using it is `#![no_std] #![no_main]` and defines
 //! `#[unsafe(no_mangle)] extern "C" fn main(argc: i32, argv: *const *const u8, envp: *const *const u8) -> i32`;
-//! its result is the exit status. It links with `-nostartfiles -nostdlib -static`
-//! (build.rs adds them for this package's executables).
+//! its result is the exit status. As in a std program, SIGPIPE is ignored from the
+//! entry on (a write to a closed pipe fails with EPIPE). It links with
+//! `-nostartfiles -nostdlib -static` (build.rs adds them for this package's
+//! executables).
 
 use crate::sys;
 
@@ -35,6 +37,12 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
         }
         crate::auxv::set(p.add(1) as *const usize);
         crate::env::capture(argc as i32, argv, envp);
+        // As std's runtime: SIGPIPE ignored, so a write to a pipe whose reader has
+        // gone fails with EPIPE, which the print functions turn into exit 0, rather
+        // than killing the process. (process::run gives children the default back.)
+        let mut ignore: sys::uapi::kernel_sigaction = core::mem::zeroed();
+        ignore.sa_handler_kernel = linux_raw_sys::signal_macros::sig_ign();
+        let _ = sys::rt_sigaction(sys::uapi::SIGPIPE, Some(&ignore), None);
 
         // glibc's convention: init functions get argc, argv and envp.
         let mut f = core::ptr::addr_of!(__init_array_start) as *const InitFn;
