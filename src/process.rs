@@ -173,18 +173,28 @@ fn run_into(argv: &[u8], entries: &[u8], out: &mut Output) -> Result<()> {
 /// `argv` is packed as [`push_arg`] makes it, the program first; the PATH search,
 /// the `/bin/sh` fallback for ENOEXEC and the environment are [`run`]'s (the
 /// environment of [`crate::env`] without `_SIMPLE_STACK_SET`). Descriptors, the
-/// signal mask and signal dispositions stay as they are (as with `env CMD`).
+/// signal mask and the other signal dispositions stay as they are (as with `env CMD`),
+/// but SIGPIPE is put back to its default: the bootstrap runtime ignores it, as std's
+/// does, and execve keeps an ignored signal ignored (std's `Command` resets it too).
 /// Returns only on failure, with [`run`]'s errno for a child that could not start.
 #[cfg(not(feature = "hosted"))]
 pub fn exec(argv: &[u8]) -> Errno {
     let ready = crate::env::c_entries().and_then(|entries| {
         let program = Program::new(argv, &entries)?;
+        sigpipe_default();
         // SAFETY: `program` was built by `Program::new`.
         Ok(unsafe { exec_program(&program) })
     });
     match ready {
         Ok(e) | Err(e) => e,
     }
+}
+
+/// Puts SIGPIPE back to its default disposition (a program runtime that ignores it
+/// does so for its own writes, not for the programs it starts or its own death).
+pub fn sigpipe_default() {
+    // SAFETY: all-zero is SIG_DFL with no flags: no handler of ours runs.
+    let _ = unsafe { sys::rt_sigaction(uapi::SIGPIPE, Some(&core::mem::zeroed()), None) };
 }
 
 /// A command ready for `execve`, for [`run`]'s child and for [`exec`].

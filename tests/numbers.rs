@@ -30,7 +30,7 @@ fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
         getrandom => GETRANDOM, prctl => PRCTL, rt_sigaction => RT_SIGACTION, kill => KILL,
         nanosleep => NANOSLEEP, exit_group => EXIT_GROUP, rt_sigprocmask => RT_SIGPROCMASK,
         mincore => MINCORE, setitimer => SETITIMER, ftruncate => FTRUNCATE,
-        setpgid => SETPGID, prlimit64 => PRLIMIT64, lseek => LSEEK;
+        setpgid => SETPGID, prlimit64 => PRLIMIT64, lseek => LSEEK, futex => FUTEX;
         newer than sc: close_range,
     }
     .to_vec()

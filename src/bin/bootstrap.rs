@@ -78,17 +78,11 @@ pub unsafe extern "C" fn main(argc: i32, argv: *const *const u8, _envp: *const *
 fn print2(a: &[u8], b: &[u8]) -> Result<()> {
     let r = io::write_all2(1, a, b);
     if r == Err(Errno::EPIPE) {
-        sigpipe_default();
+        process::sigpipe_default();
         // Not returning unless SIGPIPE is blocked: then a write error, as for cat.
         let _ = sys::kill(process::pid(), uapi::SIGPIPE);
     }
     r
-}
-
-/// Puts SIGPIPE back to its default disposition.
-fn sigpipe_default() {
-    // SAFETY: all-zero is SIG_DFL with no flags: no handler of ours runs.
-    let _ = unsafe { sys::rt_sigaction(uapi::SIGPIPE, Some(&core::mem::zeroed()), None) };
 }
 
 /// Writes all of `b` to stdout; false when the write failed (rt_print_str tells its
@@ -230,7 +224,9 @@ fn command(cmd: &[u8], args: &[u8]) -> Option<i32> {
                 5 => int_line(
                     cmd,
                     b"sched_getaffinity",
-                    system::cpu_count().map(|n| n as i64),
+                    // As GNU nproc: the CPUs this process may run on, with no
+                    // cgroup quota applied (rt_system_cpu_count applies it).
+                    system::affinity_count().map(|n| n as i64),
                 ),
                 6 => int_line(cmd, a, fs::size(a).map(|n| n as i64)),
                 // Like `stat -L -c %Y FILE`: a time before the epoch too.
@@ -386,10 +382,6 @@ fn heapsort(v: &mut [&[u8]]) {
 /// this process becomes CMD (searched in PATH), so its output streams through and
 /// its status is CMD's. Not started: 127 (not found) or 126 (anything else), as env.
 fn run(argv: &[u8]) -> i32 {
-    // What a shell gives the program it starts, and env passes on: SIGPIPE at its
-    // default. The runtime ignores it, and execve (so process::exec) keeps an
-    // ignored signal ignored.
-    sigpipe_default();
     let e = process::exec(argv);
     fail(b"run", io::unpacked(argv).next().unwrap_or_default(), e);
     if e == Errno::ENOENT { 127 } else { 126 }
