@@ -307,3 +307,13 @@ pub fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
     }
     buf.get(i..).unwrap_or_default()
 }
+
+/// The whole content of a small file that stat does not size (/proc files, which
+/// say 0): read to EOF into a buffer that doubles. For the layers below `fs` (the
+/// auxv and the environment), which must not depend on it.
+pub fn read_small_file(path: &[u8]) -> Result<Vec<u8>> {
+    let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
+    let mut out = Vec::new();
+    read_to_end(fd.raw(), &mut out, 0)?;
+    Ok(out)
+}

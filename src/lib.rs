@@ -30,12 +30,32 @@ mod arch;
 )))]
 compile_error!("ffi_syscalls supports only x86_64, aarch64 and riscv64 Linux");
 
+// One mode per build (see the README, "Two ways to link it"). `hosted` goes into a
+// program that has its own libc, std, runtime and entry; each of the others would
+// define a second copy of something that program already has.
+#[cfg(all(
+    feature = "hosted",
+    any(
+        feature = "syscall-ffi",
+        feature = "standalone-values",
+        feature = "bootstrap"
+    )
+))]
+compile_error!(
+    "feature `hosted` cannot be combined with `syscall-ffi`, `standalone-values` or `bootstrap`: \
+     a hosted build goes into a program (the runtime) that defines its own rt_* functions, \
+     value ABI, environment, arguments, exit and program entry; those features define the \
+     crate's own copies of them (duplicate symbols, and a second environment that diverges \
+     from std's). Pick `hosted` for the runtime's build, the others for programs without it."
+);
+
 extern crate alloc;
 
 pub mod sys;
 
 mod sync;
 
+pub mod auxv;
 pub mod env;
 pub mod fs;
 pub mod io;
@@ -46,6 +66,8 @@ pub mod utf8;
 pub mod vdso;
 
 pub mod value;
+
+pub mod hosted;
 
 pub mod exports;
 

@@ -63,34 +63,46 @@ const REMOVED_FROM_CHILD_ENV: &[u8] = b"_SIMPLE_STACK_SET=";
 const DEFAULT_PATH: &[u8] = b"/bin:/usr/bin";
 
 /// Runs `cmd` with `args` (PATH search like `execvp` when `cmd` has no `/`), stdin
-/// from /dev/null, stdout and stderr captured in full, the environment of
-/// [`crate::env`] without `_SIMPLE_STACK_SET`. The child inherits only fds 0, 1 and
-/// 2, runs in a process group of its own (`setpgid(0, 0)`, std's `process_group(0)`)
-/// and starts with SIGPIPE at its default, as std's children do. An executable the
-/// kernel refuses as no program (ENOEXEC: a script without `#!`) runs through
-/// `/bin/sh` as with glibc's `execvp` (and so the runtime's `Command` with
-/// `pre_exec`): `/bin/sh PATH ARGS...`, `$0` the path. Failure to start the child
-/// is the errno of the failed `execve` (for a PATH search, execvp's choice: EACCES
-/// if a candidate was not executable, else the last failure); the child is reaped
-/// before returning, always.
-pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
+/// from /dev/null, stdout and stderr captured in full, the environment `env` (packed
+/// `NAME=VALUE` entries, each with its NUL, as [`push_arg`] makes them) without
+/// `_SIMPLE_STACK_SET`; the search uses `env`'s `PATH`. The child inherits only fds
+/// 0, 1 and 2, runs in a process group of its own (`setpgid(0, 0)`, std's
+/// `process_group(0)`) and starts with SIGPIPE at its default, as std's children do.
+/// An executable the kernel refuses as no program (ENOEXEC: a script without `#!`)
+/// runs through `/bin/sh` as with glibc's `execvp` (and so the runtime's `Command`
+/// with `pre_exec`): `/bin/sh PATH ARGS...`, `$0` the path. Failure to start the
+/// child is the errno of the failed `execve` (for a PATH search, execvp's choice:
+/// EACCES if a candidate was not executable, else the last failure); the child is
+/// reaped before returning, always.
+///
+/// The environment comes from the caller, never from the process's `environ`: a
+/// hosted caller passes a snapshot of its host's environment (see
+/// [`crate::hosted::process_run`]), a standalone one this crate's own ([`run`]).
+pub fn run_env(cmd: &[u8], args: &[&[u8]], env: &[u8]) -> Result<Output> {
     let mut argv = Vec::new();
     for arg in core::iter::once(cmd).chain(args.iter().copied()) {
         push_arg(&mut argv, arg)?;
     }
-    run_argv(&argv)
+    run_argv(&argv, env)
 }
 
-/// As [`run`], with the command and its arguments packed in `argv` as [`push_arg`]
-/// makes it (the command first): no copy of the arguments is made.
-pub fn run_argv(argv: &[u8]) -> Result<Output> {
+/// [`run_env`] with this crate's own environment ([`crate::env`]; not in hosted
+/// builds, which keep none).
+#[cfg(not(feature = "hosted"))]
+pub fn run(cmd: &[u8], args: &[&[u8]]) -> Result<Output> {
+    run_env(cmd, args, &crate::env::c_entries()?)
+}
+
+/// As [`run_env`], with the command and its arguments packed in `argv` as
+/// [`push_arg`] makes it (the command first): no copy of the arguments is made.
+pub fn run_argv(argv: &[u8], env: &[u8]) -> Result<Output> {
     let mut out = Output::default();
-    run_into(argv, &mut out)?;
+    run_into(argv, env, &mut out)?;
     Ok(out)
 }
 
 /// [`run_argv`]'s work, filling `out` (a small result: every early return is cheap).
-fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
+fn run_into(argv: &[u8], entries: &[u8], out: &mut Output) -> Result<()> {
     // The command with its NUL, and without.
     let cmd_c = io::c_strings(argv).next().unwrap_or_default();
     let cmd = cmd_c.split_last().map_or(&[][..], |(_, name)| name);
@@ -124,9 +136,6 @@ fn run_into(argv: &[u8], out: &mut Output) -> Result<()> {
     // default, so none of ours runs in it.
     let mut stack = core::mem::MaybeUninit::<[u128; CHILD_STACK / 16]>::uninit();
     let top = stack.as_mut_ptr() as usize + CHILD_STACK;
-    // A copy of the environment for the child's envp and its PATH search, so no
-    // lock is held while the child starts.
-    let entries = &crate::env::c_entries()?;
     // "/bin/sh" (slot 0, for `exec_shell`), argv's pointers, null, envp's, null: the
     // exact count allocated once and written in place. A plain block, not a Vec: its
     // growth code is not needed for a size known in advance.

@@ -33,7 +33,7 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
         while !(*p).is_null() {
             p = p.add(1);
         }
-        crate::env::set_auxv(p.add(1) as *const usize);
+        crate::auxv::set(p.add(1) as *const usize);
         crate::env::capture(argc as i32, argv, envp);
 
         // glibc's convention: init functions get argc, argv and envp.
@@ -74,7 +74,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 /// AT_HWCAP for LSE atomics from an `.init_array` constructor.
 #[unsafe(no_mangle)]
 pub extern "C" fn getauxval(key: u64) -> u64 {
-    let mut p = crate::env::auxv();
+    let mut p = crate::auxv::at_entry();
     if p.is_null() {
         return 0;
     }

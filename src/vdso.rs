@@ -2,7 +2,7 @@
 //! which reads the clock without entering the kernel.
 //!
 //! The vDSO is found through auxv `AT_SYSINFO_EHDR`: from the program entry in a
-//! bootstrap build ([`crate::env::auxv`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
+//! bootstrap build ([`crate::auxv::at_entry`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
 //! /proc/self/auxv. Its ELF image is checked (magic, 64-bit, little-endian, this
 //! architecture's machine: under qemu-user the auxv handed over can be the host's),
 //! in place in a bootstrap build (the kernel mapped what its own auxv names), else
@@ -11,8 +11,8 @@
 //! the symbol is looked up through DT_HASH or DT_GNU_HASH and its version checked. Whenever anything is missing or
 //! odd, the answer is "no vDSO" and callers use the system call.
 
-use crate::arch;
 use crate::sys::{self, uapi};
+use crate::{arch, auxv};
 use core::mem::align_of;
 use core::mem::size_of;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -25,7 +25,6 @@ const UNRESOLVED: usize = 0;
 const ABSENT: usize = 1;
 static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(UNRESOLVED);
 
-const AT_NULL: usize = linux_raw_sys::auxvec::AT_NULL as usize;
 const AT_SYSINFO_EHDR: usize = linux_raw_sys::auxvec::AT_SYSINFO_EHDR as usize;
 const PAGE: usize = 4096;
 
@@ -443,10 +442,10 @@ pub fn base() -> Option<usize> {
 
 /// AT_SYSINFO_EHDR from the first source that has one.
 fn sysinfo_ehdr() -> Option<usize> {
-    let from_entry = crate::env::auxv();
+    let from_entry = auxv::at_entry();
     if !from_entry.is_null() {
         // SAFETY: the entry's auxv pointer is the kernel's, AT_NULL-terminated.
-        return unsafe { find(from_entry, usize::MAX) };
+        return unsafe { auxv::find(from_entry, usize::MAX, AT_SYSINFO_EHDR) }.filter(|&b| b != 0);
     }
     auxv_from_kernel()
 }
@@ -457,54 +456,14 @@ fn auxv_from_kernel() -> Option<usize> {
     None
 }
 
-/// A program with its own libc asks the kernel: PR_GET_AUXV, else /proc/self/auxv.
+/// A program with its own libc asks the kernel: PR_GET_AUXV (checked: under qemu-user
+/// it is the host's), else /proc/self/auxv.
 #[cfg(not(feature = "bootstrap"))]
 fn auxv_from_kernel() -> Option<usize> {
-    let mut auxv = [0usize; 128];
-    // SAFETY: PR_GET_AUXV writes at most the given length into the buffer.
-    let got = unsafe {
-        sys::prctl(
-            linux_raw_sys::prctl::PR_GET_AUXV,
-            auxv.as_mut_ptr() as usize,
-            size_of::<[usize; 128]>(),
-            0,
-            0,
-        )
-    };
-    if let Ok(n) = got
-        && n > 0
-        // SAFETY: a local array, read no further than the words the kernel wrote.
-        && let Some(base) = unsafe { find(auxv.as_ptr(), (n / size_of::<usize>()).min(auxv.len())) }
-        && looks_like_vdso(base)
-    {
-        return Some(base);
-    }
-    let data = crate::fs::read(b"/proc/self/auxv").ok()?;
-    let words: alloc::vec::Vec<usize> = data
-        .chunks_exact(size_of::<usize>())
-        .map(|c| usize::from_ne_bytes(c.try_into().unwrap()))
-        .collect();
-    // SAFETY: a local copy, bounded by its length.
-    unsafe { find(words.as_ptr(), words.len()) }
-}
-
-/// The AT_SYSINFO_EHDR value in (key, value) pairs, reading at most `words` words.
-///
-/// # Safety
-/// `auxv` must be readable up to its AT_NULL pair or for `words` words, whichever
-/// comes first.
-unsafe fn find(auxv: *const usize, words: usize) -> Option<usize> {
-    let mut i = 0;
-    while i + 1 < words {
-        // SAFETY: within the words the caller vouches for (no AT_NULL seen yet).
-        let (key, value) = unsafe { (*auxv.add(i), *auxv.add(i + 1)) };
-        match key {
-            AT_NULL => return None,
-            AT_SYSINFO_EHDR if value != 0 => return Some(value),
-            _ => i += 2,
-        }
-    }
-    None
+    auxv::from_prctl(AT_SYSINFO_EHDR)
+        .filter(|&b| b != 0 && looks_like_vdso(b))
+        .or_else(|| auxv::from_proc(AT_SYSINFO_EHDR))
+        .filter(|&b| b != 0)
 }
 
 /// A readable ELF header of this architecture at `base` (copied by the kernel).

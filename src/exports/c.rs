@@ -5,6 +5,10 @@
 //! failure. Every failure also records its errno for `syscall_last_errno()`. Returned
 //! buffers are NUL-terminated, owned by the caller and released with `syscall_free`.
 //!
+//! In a hosted build (feature `hosted`) the functions of the environment, the
+//! arguments, the exit and `syscall_process_run` (whose child would need an
+//! environment) are left out: those belong to the host's libc there.
+//!
 //! # Safety
 //! One contract for every `unsafe` function here: each non-null string pointer
 //! points at a NUL-terminated string, each non-null buffer pointer is valid for the
@@ -16,7 +20,6 @@ use crate::Errno;
 use crate::sys::Result;
 use crate::{env, fs, io, process, system, time};
 use alloc::alloc::{Layout, alloc, dealloc};
-use alloc::vec::Vec;
 use core::ffi::{CStr, c_char, c_int};
 use core::mem::size_of;
 use core::ptr;
@@ -256,12 +259,14 @@ pub extern "C" fn syscall_env_cwd() -> *mut c_char {
 }
 
 /// `HOME`, else the real uid's /etc/passwd entry, caller-owned; NULL on failure.
+#[cfg(not(feature = "hosted"))]
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_env_home() -> *mut c_char {
     out_bytes(env::home(), None)
 }
 
 /// The value, or NULL: unset (errno untouched) or an invalid name (EINVAL).
+#[cfg(not(feature = "hosted"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_env_get(name: *const c_char) -> *mut c_char {
     // SAFETY: forwarded from this function's own contract.
@@ -272,6 +277,7 @@ pub unsafe extern "C" fn syscall_env_get(name: *const c_char) -> *mut c_char {
 }
 
 /// Sets a variable for this process and its children; 0 or -errno.
+#[cfg(not(feature = "hosted"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_env_set(name: *const c_char, value: *const c_char) -> c_int {
     // SAFETY: forwarded from this function's own contract.
@@ -285,6 +291,7 @@ pub extern "C" fn syscall_getpid() -> c_int {
 }
 
 /// What `syscall_process_run` fills in; free both buffers with `syscall_free`.
+#[cfg(not(feature = "hosted"))]
 #[repr(C)]
 pub struct SyscallOutput {
     /// The child's stdout, NUL-terminated, caller-owned (`syscall_free`).
@@ -301,6 +308,7 @@ pub struct SyscallOutput {
 
 /// Runs `cmd` with `args` (a NULL-terminated array, or NULL for none). 0 and `*out`
 /// filled in, or -errno with `*out` zeroed and exit_code -1.
+#[cfg(not(feature = "hosted"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_process_run(
     cmd: *const c_char,
@@ -322,7 +330,7 @@ pub unsafe extern "C" fn syscall_process_run(
     let run = || -> Result<process::Output> {
         // SAFETY: forwarded from this function's own contract.
         let cmd = unsafe { c_text(cmd) }?;
-        let mut argv: Vec<&[u8]> = Vec::new();
+        let mut argv: alloc::vec::Vec<&[u8]> = alloc::vec::Vec::new();
         let mut i = 0;
         while !args.is_null() {
             // SAFETY: forwarded from this function's own contract.
@@ -392,6 +400,7 @@ pub unsafe extern "C" fn syscall_write_all(fd: c_int, bytes: *const u8, len: usi
 ///
 /// # Safety
 /// A non-null `count` must be valid for writing one `size_t`.
+#[cfg(not(feature = "hosted"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_args(count: *mut usize) -> *mut *mut c_char {
     // SAFETY: the caller's contract for `count`.
@@ -428,6 +437,7 @@ fn pack_strings<'a>(
 }
 
 /// Ends the process with `code`.
+#[cfg(not(feature = "hosted"))]
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_exit(code: c_int) -> ! {
     process::exit(code)

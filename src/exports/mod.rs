@@ -9,7 +9,6 @@
 
 use crate::Errno;
 use crate::sys::Result;
-use core::sync::atomic::{AtomicI32, Ordering};
 
 pub mod c;
 #[cfg(feature = "syscall-ffi")]
@@ -51,15 +50,8 @@ pub const RT_SYMBOLS: [&str; 31] = [
     "rt_get_args",
     "rt_time_now_unix_micros",
 ];
-static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
-
-pub(crate) fn set_errno(e: Errno) {
-    LAST_ERRNO.store(e.into_raw(), Ordering::Relaxed);
-}
-
-pub(crate) fn last_errno() -> i32 {
-    LAST_ERRNO.load(Ordering::Relaxed)
-}
+// The errno store is the hosted API's (the layer below), so both layers record into one.
+pub(crate) use crate::hosted::{last_errno, record, set_errno};
 
 /// A `(pointer, length)` argument as a slice: a null pointer is the empty slice when
 /// the length is 0 and `EFAULT` otherwise; a length no slice can have is `EINVAL`.
@@ -79,9 +71,4 @@ pub(crate) unsafe fn slice_arg<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8
     }
     // SAFETY: forwarded from this function's own contract.
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
-}
-
-/// `Some` on success; on failure records the errno and gives `None`.
-pub(crate) fn record<T>(r: Result<T>) -> Option<T> {
-    r.map_err(set_errno).ok()
 }

@@ -19,9 +19,11 @@
 
 use super::{record, slice_arg};
 use crate::Errno;
+use crate::hosted::value::{self as hv, string_or_nil, utf8_strings, value_or_nil};
+use crate::hosted::{self, lossy, utf8_only as utf8};
 use crate::sys::Result;
 use crate::value::{self, RuntimeValue as V};
-use crate::{env, fs, io, process, system, time, utf8};
+use crate::{env, io, process};
 use alloc::vec::Vec;
 
 /// The bytes of a `(ptr, len)` text argument.
@@ -76,85 +78,8 @@ unsafe fn path_or_tagged<'a>(ptr: *const u8, len: u64) -> Option<&'a [u8]> {
     unsafe { path(ptr, len) }
 }
 
-fn utf8(bytes: &[u8]) -> Result<&[u8]> {
-    match utf8::is_valid(bytes) {
-        true => Ok(bytes),
-        false => Err(Errno::EILSEQ),
-    }
-}
-
-/// A copy of `bytes` as UTF-8, each invalid sequence replaced by U+FFFD
-/// (`from_utf8_lossy`).
-fn lossy(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    io::reserve(&mut out, bytes.len() + 8)?;
-    // Each invalid sequence (as utf8::check delimits it, the same as utf8_chunks)
-    // becomes one U+FFFD.
-    let mut rest = bytes;
-    while let Err((valid, error_len)) = utf8::check(rest) {
-        let (good, after) = rest.split_at_checked(valid).unwrap_or_default();
-        io::extend(&mut out, good)?;
-        io::extend(&mut out, "\u{FFFD}".as_bytes())?;
-        rest = after
-            .get(error_len.unwrap_or(after.len())..)
-            .unwrap_or_default();
-    }
-    io::extend(&mut out, rest)?;
-    Ok(out)
-}
-
-/// A value `make` builds from `bytes` decoded lossily; the bytes are copied only when
-/// they are not UTF-8 (process output and files can be large).
-fn lossy_value(bytes: &[u8], make: fn(&[u8]) -> Result<V>) -> Result<V> {
-    match utf8::is_valid(bytes) {
-        true => make(bytes),
-        false => make(&lossy(bytes)?),
-    }
-}
-
-/// A String of `bytes` decoded lossily.
-fn lossy_string(bytes: &[u8]) -> Result<V> {
-    lossy_value(bytes, value::string)
-}
-
-/// A String of a file's content decoded lossily.
-fn lossy_file_string(bytes: &[u8]) -> Result<V> {
-    lossy_value(bytes, value::file_string)
-}
-
-/// Whether `bytes`, which must be UTF-8 (else `EILSEQ`), holds a `\r`: one pass
-/// over 8-byte words while they are ASCII without a `\r` (most text), the standard
-/// checks for the rest.
-fn utf8_has_cr(bytes: &[u8]) -> Result<bool> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const CR: u64 = u64::from_ne_bytes([b'\r'; 8]);
-    let mut words = bytes.chunks_exact(8);
-    let mut plain = 0;
-    for w in &mut words {
-        let x = u64::from_ne_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let y = x ^ CR; // a zero byte where x has a CR
-        if (x | (y.wrapping_sub(ONES) & !y)) & HIGH != 0 {
-            break;
-        }
-        plain += 8;
-    }
-    let rest = bytes.get(plain..).unwrap_or_default();
-    utf8(rest)?;
-    Ok(io::has(rest, b'\r'))
-}
-
 fn ok(r: Result<()>) -> bool {
     record(r).is_some()
-}
-
-fn value_or_nil(r: Result<V>) -> V {
-    record(r).unwrap_or(V::NIL)
-}
-
-/// A String of the bytes, or NIL with the errno recorded.
-fn string_or_nil(bytes: Result<Vec<u8>>) -> V {
-    value_or_nil(bytes.and_then(|b| value::string(&b)))
 }
 
 fn int_or(r: Result<i64>, failure: i64) -> i64 {
@@ -165,36 +90,14 @@ fn int_or(r: Result<i64>, failure: i64) -> i64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_exists(path_ptr: *const u8, len: u64) -> bool {
     // SAFETY: the module's contract.
-    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(fs::metadata(p).map(drop)))
+    unsafe { path(path_ptr, len) }.is_some_and(hosted::file_exists)
 }
 
 /// The file as a String without any `\r`; NIL (`EILSEQ`) when it is not UTF-8.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_read_text(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    file_value(unsafe { path(path_ptr, len) }, |text| {
-        if !utf8_has_cr(text)? {
-            return value::file_string(text);
-        }
-        let mut kept: Vec<u8> = Vec::new();
-        io::reserve(&mut kept, text.len())?;
-        let mut at = kept.as_mut_ptr();
-        for &c in text.iter().filter(|&&c| c != b'\r') {
-            // SAFETY: at most `text.len()` bytes go into the room reserved for them.
-            unsafe { at.write(c) };
-            at = at.wrapping_add(1);
-        }
-        // SAFETY: the bytes up to `at` were written just above.
-        unsafe { kept.set_len(at.offset_from_unsigned(kept.as_ptr())) };
-        value::file_string(&kept)
-    })
-}
-
-/// `make` applied to the content of the file at `path`; NIL on failure. One copy,
-/// not one for each of the three reading exports.
-#[inline(never)]
-fn file_value(path: Option<&[u8]>, make: fn(&[u8]) -> Result<V>) -> V {
-    path.map_or(V::NIL, |p| value_or_nil(fs::with_contents(p, make)))
+    unsafe { path(path_ptr, len) }.map_or(V::NIL, hv::file_read_text)
 }
 
 /// Creates or truncates the file and writes `content`, which must be UTF-8 (else
@@ -207,7 +110,7 @@ pub unsafe extern "C" fn rt_file_write_text(
     content_len: u64,
 ) -> bool {
     // SAFETY: the module's contract.
-    unsafe { write_with(fs::write, path_ptr, len, content, content_len) }
+    unsafe { write_with(hosted::file_write_text, path_ptr, len, content, content_len) }
 }
 
 /// `write` (`fs::write` or `fs::append`) of UTF-8 `content` to a path argument.
@@ -249,14 +152,22 @@ pub unsafe extern "C" fn rt_file_append_text(
     content_len: u64,
 ) -> bool {
     // SAFETY: the module's contract.
-    unsafe { write_with(fs::append, path_ptr, len, content, content_len) }
+    unsafe {
+        write_with(
+            hosted::file_append_text,
+            path_ptr,
+            len,
+            content,
+            content_len,
+        )
+    }
 }
 
 /// `std::fs::remove_file`: files and links, never directories.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_remove(path_ptr: *const u8, len: u64) -> bool {
     // SAFETY: the module's contract.
-    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(fs::remove_file(p)))
+    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(hosted::file_remove(p)))
 }
 
 /// The same function as [`rt_file_remove`], under the runtime's other name.
@@ -271,7 +182,8 @@ pub unsafe extern "C" fn rt_file_delete(path_ptr: *const u8, len: u64) -> bool {
 pub unsafe extern "C" fn rt_file_size(path_ptr: *const u8, len: u64) -> i64 {
     // SAFETY: the module's contract.
     unsafe { path(path_ptr, len) }.map_or(-1, |p| {
-        let size = fs::size(p).and_then(|s| i64::try_from(s).map_err(|_| Errno::EOVERFLOW));
+        let size =
+            hosted::file_size(p).and_then(|s| i64::try_from(s).map_err(|_| Errno::EOVERFLOW));
         int_or(size, -1)
     })
 }
@@ -282,7 +194,7 @@ pub unsafe extern "C" fn rt_file_size(path_ptr: *const u8, len: u64) -> i64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_modified_time(path_ptr: *const u8, len: u64) -> i64 {
     // SAFETY: the module's contract.
-    unsafe { path(path_ptr, len) }.map_or(-1, |p| int_or(fs::modified_time(p), -1))
+    unsafe { path(path_ptr, len) }.map_or(-1, |p| int_or(hosted::file_modified_time(p), -1))
 }
 
 /// `std::fs::copy`: contents and permission bits.
@@ -295,14 +207,14 @@ pub unsafe extern "C" fn rt_file_copy(
 ) -> bool {
     // SAFETY: the module's contract.
     let paths = unsafe { two_paths(src, src_len, dst, dst_len) };
-    paths.is_some_and(|(s, d)| ok(fs::copy(s, d).map(drop)))
+    paths.is_some_and(|(s, d)| ok(hosted::file_copy(s, d).map(drop)))
 }
 
 /// `create_dir_all` when `recursive`, else `create_dir`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_dir_create(path_ptr: *const u8, len: u64, recursive: bool) -> bool {
     // SAFETY: the module's contract.
-    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(fs::dir_create(p, recursive)))
+    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(hosted::dir_create(p, recursive)))
 }
 
 /// The names in a directory (not `.` or `..`), in the kernel's order, as an Array of
@@ -310,15 +222,7 @@ pub unsafe extern "C" fn rt_dir_create(path_ptr: *const u8, len: u64, recursive:
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_dir_list(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    unsafe { path(path_ptr, len) }.map_or(V::NIL, |p| {
-        value_or_nil(fs::dir_list(p).and_then(|n| utf8_strings(n.iter())))
-    })
-}
-
-/// An Array of the Strings in `items` that are UTF-8, the others left out. One
-/// function for [`rt_dir_list`] and [`rt_get_args`] (whose items are all UTF-8).
-fn utf8_strings<'a>(items: impl Iterator<Item = &'a [u8]>) -> Result<V> {
-    value::string_array(items.filter(|s| utf8(s).is_ok()))
+    unsafe { path(path_ptr, len) }.map_or(V::NIL, hv::dir_list)
 }
 
 /// An exclusive lock on the file (created if missing); waits for ever when
@@ -327,7 +231,9 @@ fn utf8_strings<'a>(items: impl Iterator<Item = &'a [u8]>) -> Result<V> {
 pub unsafe extern "C" fn rt_file_lock(path_ptr: *const u8, len: u64, timeout_secs: i64) -> i64 {
     // SAFETY: the module's contract.
     let path = unsafe { path_or_tagged(path_ptr, len) };
-    path.map_or(-1, |p| int_or(fs::lock(p, timeout_secs).map(i64::from), -1))
+    path.map_or(-1, |p| {
+        int_or(hosted::file_lock(p, timeout_secs).map(i64::from), -1)
+    })
 }
 
 /// Releases a lock from [`rt_file_lock`] and closes its descriptor. A number that is
@@ -335,27 +241,27 @@ pub unsafe extern "C" fn rt_file_lock(path_ptr: *const u8, len: u64, timeout_sec
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_file_unlock(handle: i64) -> bool {
     let fd = i32::try_from(handle).map_err(|_| Errno::EBADF);
-    ok(fd.and_then(fs::unlock))
+    ok(fd.and_then(hosted::file_unlock))
 }
 
 /// The file as a String, invalid UTF-8 replaced by U+FFFD, `\r` kept.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_mmap_read_text(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    file_value(unsafe { path_or_tagged(path_ptr, len) }, lossy_file_string)
+    unsafe { path_or_tagged(path_ptr, len) }.map_or(V::NIL, hv::file_mmap_read_text)
 }
 
 /// The file's bytes as a byte-packed Array.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_mmap_read_bytes(path_ptr: *const u8, len: u64) -> V {
     // SAFETY: the module's contract.
-    file_value(unsafe { path_or_tagged(path_ptr, len) }, value::bytes)
+    unsafe { path_or_tagged(path_ptr, len) }.map_or(V::NIL, hv::file_mmap_read_bytes)
 }
 
 /// The working directory (lossy UTF-8); NIL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_env_cwd() -> V {
-    string_or_nil(env::cwd_in(&mut [0; io::PATH_MAX]).and_then(lossy))
+    hv::env_cwd()
 }
 
 /// `HOME`, else `USERPROFILE`, else NIL.
@@ -424,7 +330,7 @@ pub unsafe extern "C" fn rt_env_set(
 /// This process's id.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_getpid() -> i64 {
-    i64::from(process::pid())
+    i64::from(hosted::getpid())
 }
 
 /// `cmd`, then the `args` Array's Strings (read through the runtime's accessors and
@@ -452,35 +358,23 @@ fn argv_of(cmd: &[u8], args: V) -> Result<Vec<u8>> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
     // SAFETY: the module's contract.
-    let out = unsafe { path(cmd, len) }
-        .and_then(|c| record(argv_of(c, args).and_then(|a| process::run_argv(&a))));
-    let (stdout, stderr, code) = match out {
-        Some(o) => (o.stdout, o.stderr, o.code),
-        None => (Vec::new(), Vec::new(), -1),
-    };
-    let made = lossy_string(&stdout).and_then(|o| match lossy_string(&stderr) {
-        Ok(e) => value::tuple(&[o, e, V::int(i64::from(code))]),
-        Err(err) => {
-            value::release(o);
-            Err(err)
-        }
-    });
-    value_or_nil(made)
+    let run = unsafe { nonnull_text(cmd, len) }
+        .and_then(utf8)
+        .and_then(|c| process::run_argv(&argv_of(c, args)?, &env::c_entries()?));
+    hv::output(run)
 }
 
 /// The CPUs this process may run on (affinity, then any cgroup quota); 1 on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_system_cpu_count() -> i64 {
-    int_or(system::cpu_count().map(|n| n as i64), 1)
+    hosted::system_cpu_count() as i64
 }
 
 /// The node name (`uname`). The runtime's own version is a stub giving "localhost";
 /// this one gives the real name, and "localhost" only when uname fails.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_hostname() -> V {
-    let mut buf = [0; system::HOST_NAME_BYTES];
-    let name = record(system::hostname_in(&mut buf)).unwrap_or(b"localhost");
-    string_or_nil(lossy(name))
+    hv::hostname()
 }
 
 /// Writes the text, and a newline when asked, to `fd`. Nothing is buffered, so
@@ -587,5 +481,5 @@ pub extern "C" fn rt_get_args() -> V {
 /// Microseconds since the Unix epoch (CLOCK_REALTIME); -1 on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_time_now_unix_micros() -> i64 {
-    int_or(time::now_unix_micros(), -1)
+    int_or(hosted::time_now_unix_micros(), -1)
 }

@@ -97,9 +97,9 @@ pub mod abi {
         /// A String holding a copy of `len` bytes at `ptr`, hashed with FNV-1a.
         pub fn rt_string_new(ptr: *const u8, len: u64) -> RuntimeValue;
         /// As `rt_string_new`, but the stored hash is the length (the runtime's file
-        /// reads use it: no pass over the bytes). Not exported by today's runtime:
-        /// called only with feature `len-hash-strings`.
-        #[cfg(any(feature = "len-hash-strings", feature = "standalone-values"))]
+        /// reads use it: no pass over the bytes). The runtime keeps it crate-private,
+        /// so only this crate's own value ABI (`standalone-values`) has it.
+        #[cfg(feature = "standalone-values")]
         pub fn rt_string_new_with_len_hash(ptr: *const u8, len: u64) -> RuntimeValue;
         /// A String's length in bytes; -1 for anything else.
         pub fn rt_string_len(s: RuntimeValue) -> i64;
@@ -119,6 +119,11 @@ pub mod abi {
         pub fn rt_bytes_from_raw(ptr: i64, len: i64) -> RuntimeValue;
         /// An empty byte-packed Array with room for `capacity` bytes (at least 4).
         pub fn rt_byte_array_new(capacity: u64) -> RuntimeValue;
+        /// A byte-packed Array of `len` zero bytes (its length set).
+        pub fn rt_byte_array_new_len(len: u64) -> RuntimeValue;
+        /// A byte-packed Array's buffer, as an address (0 for anything else): where its
+        /// bytes are filled in place.
+        pub fn rt_array_data_ptr_u8(array: RuntimeValue) -> i64;
         /// A Tuple of `len` slots.
         pub fn rt_tuple_new(len: u64) -> RuntimeValue;
         /// Sets slot `index`; false when out of range or not a Tuple.
@@ -154,32 +159,41 @@ pub fn string(bytes: &[u8]) -> Result<RuntimeValue> {
 }
 
 /// A String holding a file's content. The runtime's own file reads store the length
-/// as the hash (its `rt_string_new_with_len_hash`), sparing a pass over the bytes; but
-/// the runtime does not export that constructor, so by default this is
-/// [`string`]. Feature `len-hash-strings` calls it, for a runtime that exports it.
+/// as the hash (its `rt_string_new_with_len_hash`), sparing a pass over the bytes;
+/// the runtime keeps that constructor private, so only with this crate's own value
+/// ABI (`standalone-values`) is it called, else this is [`string`] (a hosted runtime
+/// that wants the length hash uses the bytes level, `hosted::file_read_text_with`).
 pub fn file_string(bytes: &[u8]) -> Result<RuntimeValue> {
     if bytes.len() > MAX_STRING_BYTES {
         return Err(Errno::EOVERFLOW);
     }
-    #[cfg(feature = "len-hash-strings")]
+    #[cfg(feature = "standalone-values")]
     // SAFETY: `bytes` is valid for its length.
     return made(unsafe { abi::rt_string_new_with_len_hash(bytes.as_ptr(), bytes.len() as u64) });
-    #[cfg(not(feature = "len-hash-strings"))]
+    #[cfg(not(feature = "standalone-values"))]
     string(bytes)
 }
 
-/// A byte-packed Array holding a copy of `bytes` (`rt_bytes_from_raw`; for no bytes
-/// `rt_byte_array_new`, as `rt_bytes_from_raw` would give a plain Array).
+/// A byte-packed Array holding a copy of `bytes`, copied straight into the Array's
+/// buffer (`rt_byte_array_new_len`, then `rt_array_data_ptr_u8`): one copy, and a
+/// byte-packed Array for no bytes too.
 pub fn bytes(bytes: &[u8]) -> Result<RuntimeValue> {
     if bytes.len() > MAX_BYTES {
         return Err(Errno::EOVERFLOW);
     }
-    if bytes.is_empty() {
-        // SAFETY: no arguments to check.
-        return made(unsafe { abi::rt_byte_array_new(0) });
+    // SAFETY: the ABI takes any length and gives NIL when it cannot allocate.
+    let array = made(unsafe { abi::rt_byte_array_new_len(bytes.len() as u64) })?;
+    // SAFETY: the accessor checks the value itself.
+    let data = unsafe { abi::rt_array_data_ptr_u8(array) } as *mut u8;
+    if !bytes.is_empty() {
+        if data.is_null() {
+            release(array);
+            return Err(Errno::ENOMEM);
+        }
+        // SAFETY: a fresh byte Array of `bytes.len()` bytes, at `data`.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
     }
-    // SAFETY: `bytes` is valid for its length.
-    made(unsafe { abi::rt_bytes_from_raw(bytes.as_ptr() as i64, bytes.len() as i64) })
+    Ok(array)
 }
 
 /// Appends a String holding a copy of `bytes` to `array`.

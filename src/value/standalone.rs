@@ -281,6 +281,35 @@ pub extern "C" fn rt_byte_array_new(capacity: u64) -> V {
     heap(new_array(BYTE_PACKED, capacity).cast())
 }
 
+/// `rt_byte_array_new_len`: a byte-packed Array of `len` zero bytes, its length set
+/// (the buffer is filled in place through [`rt_array_data_ptr_u8`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_byte_array_new_len(len: u64) -> V {
+    let a = new_array(BYTE_PACKED, len);
+    if !a.is_null() {
+        // SAFETY: a fresh Array whose buffer holds at least `len` bytes.
+        unsafe {
+            ptr::write_bytes((*a).data, 0, len as usize);
+            (*a).len = len;
+        }
+    }
+    heap(a.cast())
+}
+
+/// `rt_array_data_ptr_u8`: a byte-packed Array's buffer as an address; 0 for
+/// anything else.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_array_data_ptr_u8(array: V) -> i64 {
+    match object::<ArrayObject>(array, TYPE_ARRAY) {
+        // SAFETY: a live Array object.
+        Some(a) if unsafe { (*a).header.gc_flags } & BYTE_PACKED != 0 => {
+            // SAFETY: as above.
+            unsafe { (*a).data as i64 }
+        }
+        _ => 0,
+    }
+}
+
 /// Makes room for one more element, doubling the buffer.
 ///
 /// # Safety

@@ -12,7 +12,13 @@ const TAG_HEAP: u64 = 1;
 
 pub enum Obj {
     Str(Vec<u8>),
-    Arr { packed: bool, items: Vec<u64> },
+    Arr {
+        packed: bool,
+        items: Vec<u64>,
+    },
+    /// A byte-packed Array made by `rt_byte_array_new_len`: its bytes in one buffer,
+    /// which `rt_array_data_ptr_u8` hands out to be filled in place.
+    Bytes(Vec<u8>),
     Tup(Vec<u64>),
 }
 
@@ -104,8 +110,25 @@ pub extern "C" fn rt_byte_array_new(capacity: u64) -> u64 {
 }
 
 #[unsafe(no_mangle)]
+pub extern "C" fn rt_byte_array_new_len(len: u64) -> u64 {
+    register(Obj::Bytes(vec![0; len as usize]))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_array_data_ptr_u8(a: u64) -> i64 {
+    match obj(a) {
+        Some(Obj::Bytes(b)) => b.as_mut_ptr() as i64,
+        _ => 0,
+    }
+}
+
+#[unsafe(no_mangle)]
 pub extern "C" fn rt_array_push(a: u64, v: u64) -> bool {
     match obj(a) {
+        Some(Obj::Bytes(b)) => {
+            b.push((v >> 3) as u8);
+            true
+        }
         Some(Obj::Arr { packed, items }) => {
             items.push(if *packed { (v >> 3) & 0xff } else { v });
             true
@@ -118,12 +141,24 @@ pub extern "C" fn rt_array_push(a: u64, v: u64) -> bool {
 pub extern "C" fn rt_array_len(a: u64) -> i64 {
     match obj(a) {
         Some(Obj::Arr { items, .. }) => items.len() as i64,
+        Some(Obj::Bytes(b)) => b.len() as i64,
         _ => -1,
     }
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_array_get(a: u64, index: i64) -> u64 {
+    if let Some(Obj::Bytes(b)) = obj(a) {
+        let i = if index < 0 {
+            index + b.len() as i64
+        } else {
+            index
+        };
+        return usize::try_from(i)
+            .ok()
+            .and_then(|i| b.get(i))
+            .map_or(NIL, |&x| int(i64::from(x)));
+    }
     let Some(Obj::Arr { packed, items }) = obj(a) else {
         return NIL;
     };
@@ -170,7 +205,7 @@ pub extern "C" fn rt_tuple_set(t: u64, index: u64, v: u64) -> bool {
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_tuple_get(t: u64, index: u64) -> u64 {
     match obj(t) {
-        Some(Obj::Arr { .. }) => rt_array_get(t, index as i64),
+        Some(Obj::Arr { .. } | Obj::Bytes(_)) => rt_array_get(t, index as i64),
         Some(Obj::Tup(slots)) => slots.get(index as usize).copied().unwrap_or(NIL),
         _ => NIL,
     }
@@ -209,6 +244,7 @@ pub fn val(v: u64) -> Val {
             items,
         }) => Val::Bytes(items.iter().map(|&b| b as u8).collect()),
         Some(Obj::Arr { items, .. }) => Val::Arr(items.iter().map(|&i| val(i)).collect()),
+        Some(Obj::Bytes(b)) => Val::Bytes(b.clone()),
         Some(Obj::Tup(slots)) => Val::Tup(slots.iter().map(|&i| val(i)).collect()),
         None if v & 7 == TAG_HEAP => Val::Unregistered(v),
         None => Val::Other(v),

@@ -35,6 +35,14 @@ mod value_stub {
         V(opaque(capacity))
     }
     #[unsafe(no_mangle)]
+    extern "C" fn rt_byte_array_new_len(len: u64) -> V {
+        V(opaque(len))
+    }
+    #[unsafe(no_mangle)]
+    extern "C" fn rt_array_data_ptr_u8(array: V) -> i64 {
+        opaque(array.0 as i64)
+    }
+    #[unsafe(no_mangle)]
     extern "C" fn rt_array_push(array: V, value: V) -> bool {
         opaque(array.0 == value.0)
     }
