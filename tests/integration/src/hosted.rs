@@ -3,7 +3,6 @@
 //! path or text as bytes and wraps the result with its own constructors (a text read
 //! with its private len-hash constructor).
 
-use crate::state::run_result;
 use crate::system::System;
 use crate::value::{self, NIL, Rv};
 use ffi_syscalls::hosted;
@@ -17,10 +16,10 @@ impl System for HostedSystem {
     }
 
     fn file_read_text(path: &str, _size_hint: u64) -> Rv {
-        match hosted::file_read_text(path.as_bytes()) {
-            Ok(text) => value::string_len_hash_owned(text),
-            Err(_) => NIL,
-        }
+        // The text is lent and copied once, into the runtime's own String (its
+        // private len-hash constructor).
+        hosted::file_read_text_with(path.as_bytes(), |text| Ok(value::string_len_hash(text)))
+            .unwrap_or(NIL)
     }
 
     fn file_write_text(path: &str, content: &str) -> bool {
@@ -48,14 +47,7 @@ impl System for HostedSystem {
     }
 
     fn dir_list(path: &str) -> Rv {
-        let Ok(names) = hosted::dir_list(path.as_bytes()) else {
-            return NIL;
-        };
-        let a = value::rt_array_new(names.len() as u64);
-        for n in names.iter().filter(|n| std::str::from_utf8(n).is_ok()) {
-            value::rt_array_push(a, value::string(n));
-        }
-        a
+        hosted::value::dir_list(path.as_bytes()).0
     }
 
     fn file_lock(path: &str, timeout_secs: i64) -> i64 {
@@ -67,19 +59,11 @@ impl System for HostedSystem {
     }
 
     fn file_mmap_read_bytes(path: &str) -> Rv {
-        match hosted::file_mmap_read_bytes(path.as_bytes()) {
-            Ok(b) if b.is_empty() => value::rt_byte_array_new(0),
-            // SAFETY: b is alive for the call.
-            Ok(b) => unsafe { value::rt_bytes_from_raw(b.as_ptr() as i64, b.len() as i64) },
-            Err(_) => NIL,
-        }
+        hosted::value::file_mmap_read_bytes(path.as_bytes()).0
     }
 
     fn env_cwd() -> Rv {
-        match hosted::env_cwd() {
-            Ok(d) => value::string(String::from_utf8_lossy(&d).as_bytes()),
-            Err(_) => NIL,
-        }
+        hosted::value::env_cwd().0
     }
 
     fn getpid() -> i64 {
@@ -89,18 +73,14 @@ impl System for HostedSystem {
     fn process_run(cmd: &str, args: &[String]) -> Rv {
         use std::os::unix::ffi::OsStrExt;
         // The child's environment is std's, copied under std's own lock (vars_os), so
-        // a concurrent set_var is either all in or all out; PATH comes with it.
-        let vars: Vec<_> = std::env::vars_os()
-            .filter(|(k, _)| k != "_SIMPLE_STACK_SET")
-            .collect();
+        // a concurrent set_var is either all in or all out; PATH comes with it (the
+        // crate leaves _SIMPLE_STACK_SET out).
+        let vars: Vec<_> = std::env::vars_os().collect();
         let env: Vec<(&[u8], &[u8])> = vars
             .iter()
             .map(|(k, v)| (k.as_bytes(), v.as_bytes()))
             .collect();
         let argv: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        match hosted::process_run(cmd.as_bytes(), &argv, &env) {
-            Ok(o) => run_result(&o.stdout, &o.stderr, i64::from(o.code)),
-            Err(_) => run_result(b"", b"", -1),
-        }
+        hosted::value::process_run(cmd.as_bytes(), &argv, &env).0
     }
 }

@@ -7,30 +7,26 @@
 //! name, so the std version here reads it with `gethostname` so that both builds can
 //! be held to the same result.
 
+#[cfg(not(feature = "hosted"))]
 unsafe extern "C" {
     fn rt_string_new(ptr: *const u8, len: u64) -> u64;
 }
 
-const NIL: u64 = 0x3;
-
-/// `rt_hostname() -> String value`, NIL on failure.
+/// `rt_hostname() -> String value`: the node name; "localhost" (the runtime's stub's
+/// answer) when it can not be had.
 #[unsafe(no_mangle)]
 pub extern "C" fn rt_hostname() -> u64 {
     #[cfg(feature = "hosted")]
-    let name = ffi_syscalls::hosted::hostname().ok();
+    return ffi_syscalls::hosted::value::hostname().0;
     #[cfg(not(feature = "hosted"))]
-    let name = {
+    {
         let mut buf = [0u8; 256];
         // SAFETY: buf is writable for its length.
-        (unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0).then(|| {
-            let n = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-            buf[..n].to_vec()
-        })
-    };
-    match name {
+        let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+        let n = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        let name = if ok { &buf[..n] } else { &b"localhost"[..] };
         // SAFETY: the runtime's constructor copies len bytes.
-        Some(n) => unsafe { rt_string_new(n.as_ptr(), n.len() as u64) },
-        None => NIL,
+        unsafe { rt_string_new(name.as_ptr(), name.len() as u64) }
     }
 }
 
