@@ -4,7 +4,12 @@
  * on success and -errno on failure; pointer results are NULL on failure. Every
  * failure records its errno for syscall_last_errno(), a process-wide value that
  * successful calls leave alone. Returned buffers are NUL-terminated, owned by the
- * caller and released with syscall_free(). */
+ * caller and released with syscall_free().
+ *
+ * A hosted build of the crate (feature `hosted`, inside a program with its own libc:
+ * the Simple runtime) leaves out the functions marked "standalone only": the
+ * environment, the arguments and the exit are the host libc's there, and a spawn
+ * would need the host's environment. */
 #ifndef FFI_SYSCALLS_H
 #define FFI_SYSCALLS_H
 
@@ -41,18 +46,19 @@ int syscall_file_lock(const char *path);                      /* handle >= 0 */
 int syscall_file_unlock(int handle);
 
 char *syscall_env_cwd(void);
-char *syscall_env_home(void);
-char *syscall_env_get(const char *name);                      /* NULL when unset */
-int syscall_env_set(const char *name, const char *value);
-char **syscall_args(size_t *count);        /* count may be NULL; one syscall_free */
+char *syscall_env_home(void); /* standalone only */
+char *syscall_env_get(const char *name); /* NULL when unset; standalone only */
+int syscall_env_set(const char *name, const char *value); /* standalone only */
+char **syscall_args(size_t *count); /* count may be NULL; one syscall_free; standalone only */
 
 int syscall_getpid(void);
+/* standalone only */
 int syscall_process_run(const char *cmd, const char *const *args, struct syscall_output *out);
 int syscall_system_cpu_count(void);
 char *syscall_hostname(void);
 int64_t syscall_time_now_unix_micros(void);
 int syscall_write_all(int fd, const void *data, size_t len);
-_Noreturn void syscall_exit(int code);
+_Noreturn void syscall_exit(int code); /* standalone only */
 
 #ifdef __cplusplus
 }

@@ -2,9 +2,9 @@
 //!
 //! Standalone builds (without feature `hosted`) keep the environment and the
 //! arguments themselves. The kernel hands argc/argv/envp to the program entry only. In
-//! a bootstrap build the entry (`crate::start`) passes them to [`capture`]; inside a
+//! a bootstrap build the entry (`crate::start`) passes them to `capture`; inside a
 //! program that has its own libc, glibc passes them to the `.init_array` functions,
-//! where [`capture`] is registered (only then: a section less in a bootstrap build). If
+//! where `capture` is registered (only then: a section less in a bootstrap build). If
 //! nothing called it (a libc that passes no arguments), /proc/self/environ and
 //! /proc/self/cmdline give the same start-up values. The environment is copied from
 //! them on first use and from then on is this crate's own.

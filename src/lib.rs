@@ -1,11 +1,25 @@
 //! System calls for a language runtime's bootstrap build, with no libc.
 //!
 //! Layers, each using only the ones listed before it:
-//! `arch` (the only asm) → [`sys`] (one typed function per system call) → the safe
-//! layer ([`fs`], [`env`](mod@env), [`process`], [`system`], [`time`]) → [`value`] (the
-//! runtime's `RuntimeValue` ABI) → [`exports`] (`syscall_*` C ABI, and `rt_*` under
-//! feature `syscall-ffi`) → the program runtime for no-libc executables (feature
-//! `bootstrap`).
+//! - `arch` (the only asm) → [`sys`] (one typed function per system call);
+//! - helpers over `sys`: [`io`] (descriptors, buffers), `sync`, [`utf8`];
+//! - the safe layer, in this order: [`auxv`] → [`vdso`] → [`time`] →
+//!   [`env`](mod@env) → [`fs`] → [`system`] → [`process`] (`fs` waits with `time`;
+//!   `process` takes its environment from its caller and reads /proc/self/fd with
+//!   `fs`; neither the auxv nor the environment needs `fs`);
+//! - [`value`] (the runtime's `RuntimeValue` ABI, and with `standalone-values` this
+//!   crate's definitions of it);
+//! - [`hosted`] (what the runtime's own `rt_*` bodies call: bytes, and values
+//!   through the runtime's constructors);
+//! - [`exports`] (the `syscall_*` C ABI, and under feature `syscall-ffi` the `rt_*`
+//!   symbols, thin wrappers over [`hosted`]);
+//! - the program runtime for no-libc executables (feature `bootstrap`).
+//!
+//! Two modes (README, "Two ways to link it"): feature `hosted` for a program with its
+//! own libc and std (the runtime), where the crate defines no `rt_*` or value-ABI
+//! symbol and keeps no environment, arguments or exit of its own; otherwise
+//! standalone, where it keeps them and `syscall-ffi`/`standalone-values` add the
+//! runtime's symbols.
 //!
 //! The one exception to that order: with `bootstrap`, `arch`'s program entry
 //! (`_start`) jumps up to the program runtime's `start::entry`, because the entry has

@@ -77,7 +77,7 @@ const DEFAULT_PATH: &[u8] = b"/bin:/usr/bin";
 ///
 /// The environment comes from the caller, never from the process's `environ`: a
 /// hosted caller passes a snapshot of its host's environment (see
-/// [`crate::hosted::process_run`]), a standalone one this crate's own ([`run`]).
+/// [`crate::hosted::process_run`]), a standalone one this crate's own (`run`).
 pub fn run_env(cmd: &[u8], args: &[&[u8]], env: &[u8]) -> Result<Output> {
     let mut argv = Vec::new();
     for arg in core::iter::once(cmd).chain(args.iter().copied()) {

@@ -1,6 +1,7 @@
 //! What the library exports: the C header matches the `syscall_*` functions; `rt_*`
 //! symbols exist only with feature `syscall-ffi`, exactly those listed in
-//! `rt-symbols.txt`; the runtime's value ABI only with `standalone-values`.
+//! `rt-symbols.txt`; the runtime's value ABI only with `standalone-values`; a hosted
+//! build defines none of either, and can not be mixed with them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ const VALUE_ABI: &[&str] = &[
     "rt_string_data",
     "rt_array_new",
     "rt_byte_array_new",
+    "rt_byte_array_new_len",
+    "rt_array_data_ptr_u8",
     "rt_array_push",
     "rt_array_len",
     "rt_array_get",
@@ -65,33 +68,54 @@ fn header_functions() -> BTreeSet<String> {
 
 /// Global text symbols with `prefix` in the library built for the target under test.
 fn exported(features: &[&str], prefix: &str) -> BTreeSet<String> {
-    let triple = match std::env::consts::ARCH {
+    defined(features)
+        .into_iter()
+        .filter_map(|(kind, name)| (kind == "T" && name.starts_with(prefix)).then_some(name))
+        .collect()
+}
+
+/// The cargo command that builds the library with `features` for the target under
+/// test, in a target directory of its own.
+fn cargo_lib(command: &str, features: &[&str]) -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args([
+            command,
+            "--quiet",
+            "--lib",
+            "--target",
+            triple(),
+            "--manifest-path",
+        ])
+        .arg(root().join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(root().join("target/symbols"));
+    if !features.is_empty() {
+        cargo.args(["--features", &features.join(",")]);
+    }
+    cargo
+}
+
+fn triple() -> &'static str {
+    match std::env::consts::ARCH {
         "x86_64" => "x86_64-unknown-linux-gnu",
         "aarch64" => "aarch64-unknown-linux-gnu",
         "riscv64" => "riscv64gc-unknown-linux-gnu",
         other => panic!("{other}"),
-    };
-    let target_dir = root().join("target/symbols");
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo
-        .args([
-            "build",
-            "--quiet",
-            "--lib",
-            "--target",
-            triple,
-            "--manifest-path",
-        ])
-        .arg(root().join("Cargo.toml"));
-    cargo.arg("--target-dir").arg(&target_dir);
-    if !features.is_empty() {
-        cargo.args(["--features", &features.join(",")]);
     }
+}
+
+/// Every global symbol the library built with `features` defines, with its `nm` type.
+fn defined(features: &[&str]) -> Vec<(String, String)> {
     // Each feature set in its own profile directory would need a profile; a fresh
     // build per call is simpler and the crate is small.
+    let mut cargo = cargo_lib("build", features);
     let status = cargo.status().unwrap();
     assert!(status.success());
-    let rlib: PathBuf = target_dir.join(triple).join("debug/libffi_syscalls.rlib");
+    let rlib: PathBuf = root()
+        .join("target/symbols")
+        .join(triple())
+        .join("debug/libffi_syscalls.rlib");
     let nm = if std::env::consts::ARCH == "x86_64" {
         "nm".to_string()
     } else {
@@ -105,7 +129,7 @@ fn exported(features: &[&str], prefix: &str) -> BTreeSet<String> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
-            [_, "T", name] if name.starts_with(prefix) => Some(name.to_string()),
+            [_, kind, name] => Some((kind.to_string(), name.to_string())),
             _ => None,
         })
         .collect()
@@ -158,7 +182,50 @@ fn rt_symbols_only_with_syscall_ffi() {
     let both = exported(&["syscall-ffi", "standalone-values"], "rt_");
     let expected: BTreeSet<String> = listed_rt_symbols().union(&value_abi).cloned().collect();
     assert_eq!(both, expected);
-    assert_eq!(exported(&["standalone-values"], "rt_"), value_abi);
+    // standalone-values brings syscall-ffi with it.
+    assert_eq!(exported(&["standalone-values"], "rt_"), expected);
     // The C interface is there either way, and matches the header.
     assert_eq!(exported(&[], "syscall_"), header_functions());
+}
+
+/// The C functions a hosted build leaves to the host's libc (the environment, the
+/// arguments, the exit, and a spawn, whose child would need an environment).
+const NOT_HOSTED: &[&str] = &[
+    "syscall_env_home",
+    "syscall_env_get",
+    "syscall_env_set",
+    "syscall_process_run",
+    "syscall_args",
+    "syscall_exit",
+];
+
+#[test]
+fn hosted_defines_no_rt_or_value_abi_symbol() {
+    let all = defined(&["hosted"]);
+    // Any kind of symbol: functions, data, anything named like the runtime's.
+    let rt: Vec<_> = all.iter().filter(|(_, n)| n.starts_with("rt_")).collect();
+    assert_eq!(rt, Vec::<&(String, String)>::new());
+    let c: BTreeSet<String> = all
+        .into_iter()
+        .filter_map(|(k, n)| (k == "T" && n.starts_with("syscall_")).then_some(n))
+        .collect();
+    let mut expected = header_functions();
+    for n in NOT_HOSTED {
+        assert!(expected.remove(*n), "{n} is in the header");
+    }
+    assert_eq!(c, expected);
+}
+
+#[test]
+fn hosted_mixed_with_standalone_does_not_compile() {
+    for other in ["syscall-ffi", "standalone-values", "bootstrap"] {
+        let out = cargo_lib("check", &["hosted", other]).output().unwrap();
+        assert!(!out.status.success(), "hosted,{other} compiled");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("feature `hosted` cannot be combined with")
+                && err.contains("defines its own rt_* functions"),
+            "hosted,{other}: {err}"
+        );
+    }
 }

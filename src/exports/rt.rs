@@ -358,10 +358,10 @@ fn argv_of(cmd: &[u8], args: V) -> Result<Vec<u8>> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_process_run(cmd: *const u8, len: u64, args: V) -> V {
     // SAFETY: the module's contract.
-    let run = unsafe { nonnull_text(cmd, len) }
-        .and_then(utf8)
-        .and_then(|c| process::run_argv(&argv_of(c, args)?, &env::c_entries()?));
-    hv::output(run)
+    let out = unsafe { path(cmd, len) }.and_then(|c| {
+        record(argv_of(c, args).and_then(|a| process::run_argv(&a, &env::c_entries()?)))
+    });
+    hv::output(out)
 }
 
 /// The CPUs this process may run on (affinity, then any cgroup quota); 1 on failure.

@@ -26,23 +26,13 @@ pub(crate) fn string_or_nil(bytes: Result<Vec<u8>>) -> V {
     value_or_nil(bytes.and_then(|b| value::string(&b)))
 }
 
-/// A value `make` builds from `bytes` decoded lossily; the bytes are copied only when
-/// they are not UTF-8 (process output and files can be large).
-fn lossy_value(bytes: &[u8], make: fn(&[u8]) -> Result<V>) -> Result<V> {
-    match utf8_only(bytes) {
-        Ok(b) => make(b),
-        Err(_) => make(&lossy(bytes)?),
-    }
-}
-
-/// A String of `bytes` decoded lossily.
+/// A String of `bytes` decoded lossily; the bytes are copied only when they are not
+/// UTF-8 (process output and files can be large).
 fn lossy_string(bytes: &[u8]) -> Result<V> {
-    lossy_value(bytes, value::string)
-}
-
-/// A String of a file's content decoded lossily.
-fn lossy_file_string(bytes: &[u8]) -> Result<V> {
-    lossy_value(bytes, value::file_string)
+    match utf8_only(bytes) {
+        Ok(b) => value::string(b),
+        Err(_) => value::string(&lossy(bytes)?),
+    }
 }
 
 /// `make` applied to the content of the file at `path`; NIL on failure. One copy,
@@ -54,7 +44,7 @@ fn file_value(path: &[u8], make: fn(&[u8]) -> Result<V>) -> V {
 
 /// The file as a String without any `\r`; NIL (`EILSEQ`) when it is not UTF-8.
 pub fn file_read_text(path: &[u8]) -> V {
-    file_value(path, |text| without_cr(text, value::file_string))
+    file_value(path, |text| without_cr(text, value::string))
 }
 
 /// The names in a directory (not `.` or `..`), in the kernel's order, as an Array of
@@ -70,7 +60,7 @@ pub(crate) fn utf8_strings<'a>(items: impl Iterator<Item = &'a [u8]>) -> Result<
 
 /// The file as a String, invalid UTF-8 replaced by U+FFFD, `\r` kept.
 pub fn file_mmap_read_text(path: &[u8]) -> V {
-    file_value(path, lossy_file_string)
+    file_value(path, lossy_string)
 }
 
 /// The file's bytes as a byte-packed Array, filled in place
@@ -96,12 +86,13 @@ pub fn hostname() -> V {
 /// the output decoded lossily, the code -1 when a signal ended the child;
 /// `("", "", -1)` when it could not start.
 pub fn process_run(cmd: &[u8], args: &[&[u8]], env: &[(&[u8], &[u8])]) -> V {
-    output(super::process_run(cmd, args, env))
+    output(record(super::process_run(cmd, args, env)))
 }
 
-/// The runtime's value of a run's result (see [`process_run`]).
-pub(crate) fn output(out: Result<Output>) -> V {
-    let (stdout, stderr, code) = match record(out) {
+/// The runtime's value of a run's result, `None` when it failed (its errno already
+/// recorded): see [`process_run`].
+pub(crate) fn output(out: Option<Output>) -> V {
+    let (stdout, stderr, code) = match out {
         Some(o) => (o.stdout, o.stderr, o.code),
         None => (Vec::new(), Vec::new(), -1),
     };

@@ -98,7 +98,9 @@ pub mod abi {
         pub fn rt_string_new(ptr: *const u8, len: u64) -> RuntimeValue;
         /// As `rt_string_new`, but the stored hash is the length (the runtime's file
         /// reads use it: no pass over the bytes). The runtime keeps it crate-private,
-        /// so only this crate's own value ABI (`standalone-values`) has it.
+        /// so the crate never calls it: a hosted runtime that wants it wraps the
+        /// bytes level itself (`hosted::file_read_text_with`). Declared for this
+        /// crate's own value ABI (`standalone-values`), which defines it.
         #[cfg(feature = "standalone-values")]
         pub fn rt_string_new_with_len_hash(ptr: *const u8, len: u64) -> RuntimeValue;
         /// A String's length in bytes; -1 for anything else.
@@ -156,22 +158,6 @@ pub fn string(bytes: &[u8]) -> Result<RuntimeValue> {
     }
     // SAFETY: `bytes` is valid for its length.
     made(unsafe { abi::rt_string_new(bytes.as_ptr(), bytes.len() as u64) })
-}
-
-/// A String holding a file's content. The runtime's own file reads store the length
-/// as the hash (its `rt_string_new_with_len_hash`), sparing a pass over the bytes;
-/// the runtime keeps that constructor private, so only with this crate's own value
-/// ABI (`standalone-values`) is it called, else this is [`string`] (a hosted runtime
-/// that wants the length hash uses the bytes level, `hosted::file_read_text_with`).
-pub fn file_string(bytes: &[u8]) -> Result<RuntimeValue> {
-    if bytes.len() > MAX_STRING_BYTES {
-        return Err(Errno::EOVERFLOW);
-    }
-    #[cfg(feature = "standalone-values")]
-    // SAFETY: `bytes` is valid for its length.
-    return made(unsafe { abi::rt_string_new_with_len_hash(bytes.as_ptr(), bytes.len() as u64) });
-    #[cfg(not(feature = "standalone-values"))]
-    string(bytes)
 }
 
 /// A byte-packed Array holding a copy of `bytes`, copied straight into the Array's
