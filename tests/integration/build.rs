@@ -16,7 +16,7 @@ fn main() {
         .warnings(true)
         .extra_warnings(true);
     if std::env::var_os("CARGO_FEATURE_HOSTED").is_some() {
-        b.define("RUNTIME_TIME_HOSTED", None);
+        b.define("SIMPLE_FFI_SYSCALLS", None);
     }
     b.compile("runtime_sffi_c");
 }

@@ -58,6 +58,10 @@ impl System for HostedSystem {
         i32::try_from(fd).is_ok_and(|fd| hosted::file_unlock(fd).is_ok())
     }
 
+    fn file_mmap_read_text(path: &str) -> Rv {
+        hosted::file_mmap_read_text(path.as_bytes()).map_or(NIL, |t| value::string_len_hash(&t))
+    }
+
     fn file_mmap_read_bytes(path: &str) -> Rv {
         hosted::value::file_mmap_read_bytes(path.as_bytes()).0
     }

@@ -5,7 +5,7 @@
 //! the old-way build, where the crate defines them) use [`Active`].
 #![allow(clippy::missing_safety_doc)] // the C ABI's contracts are the runtime's
 
-use crate::state::{self, plain, raw_or_tagged, tagged_str};
+use crate::state::{self, plain, raw_or_tagged};
 use crate::system::System;
 use crate::value::{self, NIL, Rv};
 
@@ -93,6 +93,11 @@ pub unsafe fn dir_list<S: System>(p: *const u8, l: u64) -> Rv {
 /// `rt_file_lock` (the path may be a String value with len 0).
 pub unsafe fn file_lock<S: System>(p: *const u8, l: u64, timeout_secs: i64) -> i64 {
     unsafe { raw_or_tagged(p, l) }.map_or(-1, |path| S::file_lock(path, timeout_secs))
+}
+
+/// `rt_file_mmap_read_text` (the path may be a String value with len 0).
+pub unsafe fn file_mmap_read_text<S: System>(p: *const u8, l: u64) -> Rv {
+    unsafe { raw_or_tagged(p, l) }.map_or(NIL, S::file_mmap_read_text)
 }
 
 /// `rt_file_mmap_read_bytes` (the path may be a String value with len 0).
@@ -201,6 +206,11 @@ mod exported {
     #[unsafe(no_mangle)]
     pub extern "C" fn rt_file_unlock(fd: i64) -> bool {
         Active::file_unlock(fd)
+    }
+
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn rt_file_mmap_read_text(p: *const u8, l: u64) -> Rv {
+        unsafe { file_mmap_read_text::<Active>(p, l) }
     }
 
     #[unsafe(no_mangle)]
@@ -341,9 +351,4 @@ mod exported {
         }
         a
     }
-}
-
-/// A String value's text, for the tests.
-pub fn text(v: Rv) -> Option<&'static str> {
-    tagged_str(v)
 }

@@ -36,6 +36,9 @@ pub trait System {
     fn file_lock(path: &str, timeout_secs: i64) -> i64;
     /// Unlock and close.
     fn file_unlock(fd: i64) -> bool;
+    /// The whole file as a String decoded lossily, `\r` kept, hash = length; NIL
+    /// on failure.
+    fn file_mmap_read_text(path: &str) -> Rv;
     /// The whole file as a byte Array, or NIL.
     fn file_mmap_read_bytes(path: &str) -> Rv;
     /// The working directory (lossy), or NIL.
@@ -171,6 +174,14 @@ impl System for StdSystem {
         // SAFETY: as above; it is closed once.
         let closed = unsafe { libc::close(fd) } == 0;
         unlocked && closed
+    }
+
+    fn file_mmap_read_text(path: &str) -> Rv {
+        // The runtime maps the file; the bytes are the same.
+        match std::fs::read(path) {
+            Ok(b) => value::string_len_hash(String::from_utf8_lossy(&b).as_bytes()),
+            Err(_) => NIL,
+        }
     }
 
     fn file_mmap_read_bytes(path: &str) -> Rv {

@@ -117,13 +117,6 @@ pub fn string_len_hash(b: &[u8]) -> Rv {
     })
 }
 
-/// A String with hash = length made from bytes the body already owns (the runtime's
-/// `alloc_runtime_string` filled in place: no copy beyond the one that filled them).
-pub fn string_len_hash_owned(bytes: Vec<u8>) -> Rv {
-    let hash = bytes.len() as u64;
-    register(Obj::Str { bytes, hash })
-}
-
 /// A String's hash, for the tests (None if `v` is not a String).
 pub fn string_hash(v: Rv) -> Option<u64> {
     match obj(v) {

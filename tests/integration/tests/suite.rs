@@ -28,6 +28,7 @@ unsafe extern "C" {
     fn rt_dir_list(p: *const u8, l: u64) -> Rv;
     fn rt_file_lock(p: *const u8, l: u64, timeout_secs: i64) -> i64;
     fn rt_file_unlock(fd: i64) -> bool;
+    fn rt_file_mmap_read_text(p: *const u8, l: u64) -> Rv;
     fn rt_file_mmap_read_bytes(p: *const u8, l: u64) -> Rv;
     fn rt_env_cwd() -> Rv;
     fn rt_env_home() -> Rv;
@@ -374,6 +375,12 @@ fn lock_unlock_and_read_bytes() {
         Val::Bytes(vec![0, 1, 255])
     );
     assert_eq!(val(unsafe { rt_file_mmap_read_bytes(b, m) }), Val::Nil);
+    // mmap_read_text: lossy, `\r` kept, hash = length.
+    std::fs::write(&q, b"a\r\n\xff").unwrap();
+    let v = unsafe { rt_file_mmap_read_text(c, cl) };
+    assert_eq!(val(v), Val::Str("a\r\n\u{fffd}".as_bytes().to_vec()));
+    assert_eq!(value::string_hash(v), Some(6));
+    assert_eq!(val(unsafe { rt_file_mmap_read_text(b, m) }), Val::Nil);
 }
 
 // ---- environment and processes ---------------------------------------------------------
