@@ -2,7 +2,7 @@
 //! environment at program start (AT_SYSINFO_EHDR, the vDSO's address; AT_HWCAP; ...).
 //!
 //! A bootstrap build's entry records where it is ([`set`]); a program with its own
-//! libc asks the kernel instead ([`from_prctl`], [`from_proc`]). Below the vDSO and the
+//! libc asks the kernel instead (`from_prctl`, `from_proc`). Below the vDSO and the
 //! environment, and needing neither, nor `fs`.
 
 use core::sync::atomic::{AtomicPtr, Ordering};

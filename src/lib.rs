@@ -11,14 +11,14 @@
 //!   crate's definitions of it);
 //! - [`hosted`] (what the runtime's own `rt_*` bodies call: bytes, and values
 //!   through the runtime's constructors);
-//! - [`exports`] (the `syscall_*` C ABI, and under feature `syscall-ffi` the `rt_*`
+//! - [`exports`] (the `syscall_*` C ABI, and under feature `standalone` the `rt_*`
 //!   symbols, thin wrappers over [`hosted`]);
 //! - the program runtime for no-libc executables (feature `bootstrap`).
 //!
 //! Two modes (README, "Two ways to link it"): feature `hosted` for a program with its
 //! own libc and std (the runtime), where the crate defines no `rt_*` or value-ABI
 //! symbol and keeps no environment, arguments or exit of its own; otherwise
-//! standalone, where it keeps them and `syscall-ffi`/`standalone-values` add the
+//! standalone, where it keeps them and `standalone`/`standalone-values` add the
 //! runtime's symbols.
 //!
 //! The one exception to that order: with `bootstrap`, `arch`'s program entry
@@ -50,13 +50,13 @@ compile_error!("ffi_syscalls supports only x86_64, aarch64 and riscv64 Linux");
 #[cfg(all(
     feature = "hosted",
     any(
-        feature = "syscall-ffi",
+        feature = "standalone",
         feature = "standalone-values",
         feature = "bootstrap"
     )
 ))]
 compile_error!(
-    "feature `hosted` cannot be combined with `syscall-ffi`, `standalone-values` or `bootstrap`: \
+    "feature `hosted` cannot be combined with `standalone`, `standalone-values` or `bootstrap`: \
      a hosted build goes into a program (the runtime) that defines its own rt_* functions, \
      value ABI, environment, arguments, exit and program entry; those features define the \
      crate's own copies of them (duplicate symbols, and a second environment that diverges \

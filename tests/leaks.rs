@@ -208,7 +208,7 @@ impl Release for i64 {
     fn release(self) {}
 }
 
-#[cfg(all(feature = "syscall-ffi", feature = "standalone-values"))]
+#[cfg(all(feature = "standalone", feature = "standalone-values"))]
 #[test]
 fn rt_functions_leak_nothing() {
     let _s = serial();

@@ -1,5 +1,5 @@
 //! What the library exports: the C header matches the `syscall_*` functions; `rt_*`
-//! symbols exist only with feature `syscall-ffi`, exactly those listed in
+//! symbols exist only with feature `standalone`, exactly those listed in
 //! `rt-symbols.txt`; the runtime's value ABI only with `standalone-values`; a hosted
 //! build defines none of either, and can not be mixed with them.
 
@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The symbols the crate publishes as replacing the runtime's (`syscall-ffi`), read
+/// The symbols the crate publishes as replacing the runtime's (`standalone`), read
 /// from the machine-readable list the runtime's build uses.
 fn listed_rt_symbols() -> BTreeSet<String> {
     let text = std::fs::read_to_string(root().join("rt-symbols.txt")).unwrap();
@@ -167,7 +167,7 @@ fn header_compiles_as_c() {
 }
 
 #[test]
-fn rt_symbols_only_with_syscall_ffi() {
+fn rt_symbols_only_when_standalone() {
     let value_abi: BTreeSet<String> = VALUE_ABI.iter().map(|s| s.to_string()).collect();
     let default_rt = exported(&[], "rt_");
     assert_eq!(
@@ -175,14 +175,14 @@ fn rt_symbols_only_with_syscall_ffi() {
         BTreeSet::new(),
         "a default build must not define rt_*"
     );
-    // syscall-ffi alone: exactly the listed functions, and none of the value ABI
+    // standalone alone: exactly the listed functions, and none of the value ABI
     // (the runtime defines that).
-    assert_eq!(exported(&["syscall-ffi"], "rt_"), listed_rt_symbols());
+    assert_eq!(exported(&["standalone"], "rt_"), listed_rt_symbols());
     // standalone-values: the value ABI appears too.
-    let both = exported(&["syscall-ffi", "standalone-values"], "rt_");
+    let both = exported(&["standalone", "standalone-values"], "rt_");
     let expected: BTreeSet<String> = listed_rt_symbols().union(&value_abi).cloned().collect();
     assert_eq!(both, expected);
-    // standalone-values brings syscall-ffi with it.
+    // standalone-values brings standalone with it.
     assert_eq!(exported(&["standalone-values"], "rt_"), expected);
     // The C interface is there either way, and matches the header.
     assert_eq!(exported(&[], "syscall_"), header_functions());
@@ -218,7 +218,7 @@ fn hosted_defines_no_rt_or_value_abi_symbol() {
 
 #[test]
 fn hosted_mixed_with_standalone_does_not_compile() {
-    for other in ["syscall-ffi", "standalone-values", "bootstrap"] {
+    for other in ["standalone", "standalone-values", "bootstrap"] {
         let out = cargo_lib("check", &["hosted", other]).output().unwrap();
         assert!(!out.status.success(), "hosted,{other} compiled");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -1,6 +1,7 @@
-//! The exported symbols: the `syscall_*` C ABI (always) and the runtime's `rt_*`
-//! RuntimeValue ABI (feature `syscall-ffi`, so a full build that links std and its
-//! own `rt_*` never sees two definitions of one symbol).
+//! The exported symbols: the `syscall_*` C ABI (always; in a hosted build without
+//! the environment, arguments, exit and spawn) and the runtime's `rt_*` RuntimeValue
+//! ABI (feature `standalone` only: a hosted runtime keeps its own `rt_*`
+//! and calls [`crate::hosted`]).
 //!
 //! Every failing call records its errno, readable with `syscall_last_errno()`.
 //! Successful calls leave it alone, like C's errno. It is one process-wide value
@@ -11,10 +12,10 @@ use crate::Errno;
 use crate::sys::Result;
 
 pub mod c;
-#[cfg(feature = "syscall-ffi")]
+#[cfg(feature = "standalone")]
 pub mod rt;
 
-/// The `rt_*` symbols `exports::rt` defines with feature `syscall-ffi`, in the order of the
+/// The `rt_*` symbols `exports::rt` defines with feature `standalone`, in the order of the
 /// runtime's table (also in `rt-symbols.txt`, for the runtime's build). Available in
 /// every build, so a build script can read it without the feature.
 pub const RT_SYMBOLS: [&str; 31] = [

@@ -1,5 +1,13 @@
 //! The runtime's system functions under its own `rt_*` names and C signatures
-//! (feature `syscall-ffi`), behaving as the runtime's std implementations do.
+//! (feature `standalone`: programs with no runtime in them),
+//! behaving as the runtime's std implementations do.
+//!
+//! Each is a thin wrapper: it turns the C arguments into bytes and calls the
+//! [`crate::hosted`] function of the same name (the one the runtime's own bodies
+//! call in a hosted build), so both modes run one implementation. Only the functions
+//! a hosted runtime keeps on std are implemented here, over this crate's own state:
+//! the environment (`rt_env_get`, `rt_env_set`, `rt_env_home`), the argument store
+//! (`rt_set_args`, `rt_get_args`), printing and `rt_exit`.
 //!
 //! Text arguments are `(ptr, len)`; a path may also be a tagged String value passed
 //! in `ptr` with `len` 0, as the runtime's compiler sometimes does. Results are plain

@@ -139,8 +139,8 @@ pub mod abi {
 /// object's size (24 bytes of header and fields, then the bytes) in 32 bits.
 pub const MAX_STRING_BYTES: usize = u32::MAX as usize - 24;
 
-/// The largest byte array the runtime's `rt_bytes_from_raw` takes (its length is an
-/// `i64`, and the data must be addressable).
+/// The largest byte array the runtime's `rt_byte_array_new_len` can make (the data
+/// must be addressable).
 const MAX_BYTES: usize = isize::MAX as usize;
 
 fn made(v: RuntimeValue) -> Result<RuntimeValue> {

@@ -1,5 +1,5 @@
 //! Conformance: every `rt_*` export beside a model of the Simple runtime, in one binary
-//! with the crate built with `syscall-ffi` alone. The model supplies the runtime's
+//! with the crate built with `standalone` alone. The model supplies the runtime's
 //! value ABI (with its registry of objects its constructors made, so an object the
 //! crate laid out itself shows as `Unregistered`) and its std implementations of the
 //! 31 functions. Each export is called through the runtime's C signature (`bool`

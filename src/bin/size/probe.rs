@@ -1,7 +1,7 @@
 // Shared by the size probes (examples/size/*.rs, built by `scripts/build-bootstrap
 // TARGET probes`): a program on the bootstrap runtime that links what it names and
 // nothing else, built as the runtime's bootstrap build links the crate (features
-// `bootstrap,syscall-ffi`, no `standalone-values`): the value ABI comes from the
+// `bootstrap,standalone`, no `standalone-values`): the value ABI comes from the
 // stub below, as the runtime supplies its own.
 //
 // `probe!(f, g, ...)`: main reads the functions' addresses through a volatile load,
