@@ -694,7 +694,7 @@ const OLD_WAY_MUST_FAIL: [&str; 6] = [
 ];
 
 /// Builds and runs this suite against the old-way build (the crate's own `rt_*`,
-/// features `syscall-ffi` without `standalone-values`) and checks that it fails the
+/// feature `standalone` without `standalone-values`) and checks that it fails the
 /// environment, exit, capture, sandbox and write-at cases: a suite that could not tell
 /// the two integrations apart fails here. Native runs only (it runs cargo).
 #[cfg(feature = "std")]
