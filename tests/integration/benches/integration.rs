@@ -133,6 +133,31 @@ fn main() {
             ],
         );
         row(&op, 0.9, m);
+        // The system part alone (no values): where the body's ratio comes from.
+        let pb = many.as_os_str().as_encoded_bytes();
+        let m = measure(
+            21,
+            5,
+            &|| {},
+            &mut [
+                Box::new(|| {
+                    black_box(ffi_syscalls::hosted::dir_list(pb).unwrap());
+                }),
+                Box::new(|| {
+                    let names: Vec<_> = std::fs::read_dir(&many)
+                        .unwrap()
+                        .filter_map(|e| e.unwrap().file_name().into_string().ok())
+                        .collect();
+                    black_box(names);
+                }),
+            ],
+        );
+        println!(
+            "| (the names alone: hosted::dir_list ÷ read_dir collecting Strings) | {} | {} | {:.3} | |",
+            human(m[1]),
+            human(m[0]),
+            m[0] / m[1]
+        );
         drop(std::fs::remove_dir_all(&many));
     }
 

@@ -37,12 +37,34 @@ pub enum Obj {
     Tup(Vec<Rv>),
 }
 
-static REGISTRY: LazyLock<Mutex<HashSet<u64>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+/// Hashes an object address with one multiply: the registry is on every constructor's
+/// path, and SipHash there would make the model's constructors costlier than the
+/// runtime's (and so narrow every ratio the benchmarks take through them).
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type Registry = HashSet<u64, std::hash::BuildHasherDefault<AddressHasher>>;
+
+static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new(Registry::default()));
 /// The shared Strings of length 0 and 1 (`rt_string_new`'s short-string cache), by
 /// first byte (256 = the empty String). Never freed.
 static SHORT: LazyLock<Mutex<HashMap<u16, Rv>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
-fn registry() -> std::sync::MutexGuard<'static, HashSet<u64>> {
+fn registry() -> std::sync::MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
