@@ -3,33 +3,31 @@
 //! ABI: `svc 0`; number in x8; arguments in x0..x5; result in x0. The kernel
 //! preserves every other general register and the condition flags, and the low 128
 //! bits of the vector registers; with SVE it zeroes the rest of z0..z31 and the
-//! predicate registers p0..p15 and ffr, so a build with SVE must treat those as
-//! clobbered (see `svc`).
+//! predicate registers p0..p15 and ffr. Code built with SVE may inline ours (LTO), so
+//! every build declares those clobbered (see `svc`).
 
 use core::arch::asm;
 
 /// Every syscall asm block goes through this macro (the template defaults to
-/// `svc 0`) so the SVE clobbers, needed only when the compiler may keep values in
-/// SVE registers, are written once. Clobbering v0..v31 takes the whole of z0..z31:
+/// `svc 0`) so the clobbers are written once: v0..v7, v16..v31 and p0..p15 in every
+/// build (caller-saved anyway: declaring them costs nothing), v8..v15 only with SVE
+/// (see the cfg below). Clobbering a v register takes the whole z register:
 /// a z register shares its low part with the v register. ffr is not listed: LLVM
 /// reserves it (never keeps a value there across statements), and names it in a
 /// clobber list only to warn that a reserved register can not be clobbered.
 macro_rules! svc {
     ([$($template:literal),+] $($operands:tt)*) => {{
+        // v8-v15 only with SVE: their low 128 bits survive a syscall, and declaring
+        // them makes every caller save d8-d15.
         #[cfg(target_feature = "sve")]
-        asm!($($template),+, $($operands)*,
-            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
-            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
-            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _,
-            out("v17") _, out("v18") _, out("v19") _, out("v20") _, out("v21") _,
-            out("v22") _, out("v23") _, out("v24") _, out("v25") _, out("v26") _,
-            out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _,
-            out("p0") _, out("p1") _, out("p2") _, out("p3") _, out("p4") _, out("p5") _,
-            out("p6") _, out("p7") _, out("p8") _, out("p9") _, out("p10") _, out("p11") _,
-            out("p12") _, out("p13") _, out("p14") _, out("p15") _,
-            options(nostack, preserves_flags));
+        svc!(@clobbering [$($template),+] [$($operands)*]
+            out("v8") _, out("v9") _, out("v10") _, out("v11") _, out("v12") _,
+            out("v13") _, out("v14") _, out("v15") _,);
         #[cfg(not(target_feature = "sve"))]
-        asm!($($template),+, $($operands)*,
+        svc!(@clobbering [$($template),+] [$($operands)*]);
+    }};
+    (@clobbering [$($template:literal),+] [$($operands:tt)*] $($more:tt)*) => {
+        asm!($($template),+, $($operands)*, $($more)*
             out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
             out("v6") _, out("v7") _, out("v16") _,
             out("v17") _, out("v18") _, out("v19") _, out("v20") _, out("v21") _,
@@ -38,8 +36,8 @@ macro_rules! svc {
             out("p0") _, out("p1") _, out("p2") _, out("p3") _, out("p4") _, out("p5") _,
             out("p6") _, out("p7") _, out("p8") _, out("p9") _, out("p10") _, out("p11") _,
             out("p12") _, out("p13") _, out("p14") _, out("p15") _,
-            options(nostack, preserves_flags));
-    }};
+            options(nostack, preserves_flags))
+    };
     ($($operands:tt)*) => { svc!(["svc 0"] $($operands)*) };
 }
 
