@@ -156,16 +156,17 @@ fn copy_file(src: &[u8], dst: &[u8], like_cp: bool) -> Result<u64> {
         } else {
             (end, u64::MAX)
         };
-        let n = copy_range(from.raw(), to.raw(), len)?;
+        let n = copy_range(from.raw(), to.raw(), len, sparse)?;
         end = start + n;
         if n < len || !sparse {
             break;
         }
     }
-    if sparse && end < st.stx_size {
-        // A hole at the end: only the size makes it.
-        sys::ftruncate(to.raw(), st.stx_size)?;
-        end = st.stx_size;
+    if sparse {
+        // A hole at the end (skipped zeros, or no data after `end`): only the size
+        // makes it.
+        end = end.max(st.stx_size);
+        sys::ftruncate(to.raw(), end)?;
     }
     to.close()?;
     Ok(end)
@@ -173,10 +174,13 @@ fn copy_file(src: &[u8], dst: &[u8], like_cp: bool) -> Result<u64> {
 
 /// Copies `len` bytes (fewer at EOF) from the offset of `from` to that of `to`;
 /// returns how many. The kernel copies (`copy_file_range`) while it can; the rest,
-/// and any file whose size reads as 0 (/proc), goes through read/write.
-fn copy_range(from: i32, to: i32, len: u64) -> Result<u64> {
+/// and any file whose size reads as 0 (/proc), goes through read/write. With
+/// `holes`, everything goes through read/write and each block of zeros is skipped
+/// (a hole, as GNU cp makes one): a file system whose `SEEK_DATA` calls the whole
+/// file data (FUSE without lseek) still gets a sparse copy.
+fn copy_range(from: i32, to: i32, len: u64, holes: bool) -> Result<u64> {
     let mut copied = 0u64;
-    loop {
+    while !holes {
         if copied == len {
             return Ok(copied);
         }
@@ -203,11 +207,26 @@ fn copy_range(from: i32, to: i32, len: u64) -> Result<u64> {
             break;
         }
         // SAFETY: the read initialised the first `n` bytes.
-        io::write_all(to, unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) })?;
+        let data = unsafe { core::slice::from_raw_parts(buf.as_ptr(), n) };
+        if holes {
+            for block in data.chunks(HOLE_BLOCK) {
+                if block.iter().all(|&b| b == 0) {
+                    sys::lseek(to, block.len() as u64, uapi::SEEK_CUR)?;
+                } else {
+                    io::write_all(to, block)?;
+                }
+            }
+        } else {
+            io::write_all(to, data)?;
+        }
         copied += n as u64;
     }
     Ok(copied)
 }
+
+/// The size of a block of zeros that a sparse copy leaves as a hole: a page, the
+/// block of the common file systems (GNU cp goes by `st_blksize`, the same there).
+const HOLE_BLOCK: usize = 4096;
 
 /// [`copy_range`]'s read/write buffer.
 const COPY_BUFFER: usize = 64 * 1024;

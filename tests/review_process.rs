@@ -2,11 +2,11 @@
 //! for process::run, 11, 12), and process::exec for the bootstrap's `run`.
 //!
 //! Tests that need a process of their own run a copy of this test binary (through
-//! qemu-user on the cross targets) with [`MODE`] naming what the copy does.
+//! qemu-user on the cross targets, `common::copy_of_self`) naming what the copy does.
 
 mod common;
 
-use common::{open_fds, serial};
+use common::{copy_of_self, mode, open_fds, runner, serial};
 use ffi_syscalls::{Errno, process};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -91,53 +91,6 @@ fn within<T: Send + 'static>(
 fn no_children() -> bool {
     let r = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) };
     r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ECHILD)
-}
-
-/// The variable that makes a copy of this binary do one job (see [`copy_of_self`]).
-const MODE: &str = "REVIEW_PROCESS_MODE";
-
-/// The runner cargo uses for this target (`.cargo/config.toml`'s `runner`), empty
-/// when the target is the machine's own: a copy of this binary can only start
-/// through it.
-fn runner() -> Vec<String> {
-    let host = Command::new("uname").arg("-m").output().unwrap().stdout;
-    if String::from_utf8_lossy(&host).trim() == std::env::consts::ARCH {
-        return vec![];
-    }
-    let config = std::fs::read_to_string(common::root().join(".cargo/config.toml")).unwrap();
-    let section = format!("[target.{}]", common::triple());
-    let line = config
-        .split(&section)
-        .nth(1)
-        .and_then(|rest| rest.lines().find(|l| l.starts_with("runner")))
-        .unwrap_or_else(|| panic!("no runner for {section}"));
-    line.split('"')
-        .skip(1)
-        .step_by(2)
-        .map(String::from)
-        .collect()
-}
-
-/// A copy of this test binary that runs only `test` (a test of this file), with
-/// [`MODE`] set to `mode`: the test sees the variable and does the copy's job.
-fn copy_of_self(test: &str, mode: &str) -> Command {
-    let mut r = runner();
-    let exe = std::env::current_exe().unwrap();
-    let mut c = if r.is_empty() {
-        Command::new(exe)
-    } else {
-        let mut c = Command::new(r.remove(0));
-        c.args(r).arg(exe);
-        c
-    };
-    c.args(["--exact", test, "--test-threads=1", "--nocapture", "-q"])
-        .env(MODE, mode);
-    c
-}
-
-/// The mode this process was started in, if it is a copy.
-fn mode() -> Option<String> {
-    std::env::var(MODE).ok()
 }
 
 /// `argv` packed as process::push_arg makes it.

@@ -4,6 +4,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 
 /// The errno std's error carries; for the errors std makes itself (no OS error) the
@@ -163,4 +164,51 @@ pub fn build_bootstrap(args: &[&str], strip: bool) -> PathBuf {
     );
     let dir = String::from_utf8(out.stdout).unwrap();
     root().join(dir.lines().last().unwrap())
+}
+
+/// The variable that makes a copy of this binary do one job (see [`copy_of_self`]).
+pub const MODE: &str = "FFI_SYSCALLS_TEST_MODE";
+
+/// The runner cargo uses for this target (`.cargo/config.toml`'s `runner`), empty
+/// when the target is the machine's own: a copy of this binary can only start
+/// through it.
+pub fn runner() -> Vec<String> {
+    let host = Command::new("uname").arg("-m").output().unwrap().stdout;
+    if String::from_utf8_lossy(&host).trim() == std::env::consts::ARCH {
+        return vec![];
+    }
+    let config = std::fs::read_to_string(root().join(".cargo/config.toml")).unwrap();
+    let section = format!("[target.{}]", triple());
+    let line = config
+        .split(&section)
+        .nth(1)
+        .and_then(|rest| rest.lines().find(|l| l.starts_with("runner")))
+        .unwrap_or_else(|| panic!("no runner for {section}"));
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect()
+}
+
+/// A copy of this test binary that runs only `test` (a test of the calling file), with
+/// [`MODE`] set to `mode`: the test sees the variable and does the copy's job.
+pub fn copy_of_self(test: &str, mode: &str) -> Command {
+    let mut r = runner();
+    let exe = std::env::current_exe().unwrap();
+    let mut c = if r.is_empty() {
+        Command::new(exe)
+    } else {
+        let mut c = Command::new(r.remove(0));
+        c.args(r).arg(exe);
+        c
+    };
+    c.args(["--exact", test, "--test-threads=1", "--nocapture", "-q"])
+        .env(MODE, mode);
+    c
+}
+
+/// The mode this process was started in, if it is a copy.
+pub fn mode() -> Option<String> {
+    std::env::var(MODE).ok()
 }
