@@ -9,8 +9,16 @@
 #![cfg(not(feature = "standalone-values"))]
 #![allow(clippy::missing_safety_doc)]
 
-mod abi;
+// The integration model's value ABI and its std system work (tests/integration), the
+// same files: one model of the runtime for both suites.
 mod model;
+#[allow(dead_code)]
+#[path = "../integration/src/system.rs"]
+mod system;
+#[allow(dead_code)]
+#[path = "../integration/src/value.rs"]
+mod value;
+use value as abi;
 
 use abi::{NIL, Val, val};
 use std::io;

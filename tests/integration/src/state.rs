@@ -15,32 +15,9 @@ use std::time::SystemTime;
 
 // ---- text arguments ------------------------------------------------------------------
 
-/// The runtime's plain text argument: null fails, then strict UTF-8.
-pub unsafe fn plain<'a>(ptr: *const u8, len: u64) -> Option<&'a str> {
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: the caller passes len readable bytes.
-    std::str::from_utf8(unsafe { std::slice::from_raw_parts(ptr, len as usize) }).ok()
-}
-
-/// `path_from_raw_or_tagged`: with len 0, a heap-tagged `ptr` is a String value.
-pub unsafe fn raw_or_tagged<'a>(ptr: *const u8, len: u64) -> Option<&'a str> {
-    if len == 0 && (ptr as u64) & 7 == 1 {
-        return tagged_str(ptr as Rv);
-    }
-    unsafe { plain(ptr, len) }
-}
-
-/// A String value's text (None if not a String or not UTF-8).
-pub fn tagged_str<'a>(v: Rv) -> Option<&'a str> {
-    let (n, d) = (value::rt_string_len(v), value::rt_string_data(v));
-    if n < 0 || d.is_null() {
-        return None;
-    }
-    // SAFETY: a registered String's bytes, alive while the value is.
-    std::str::from_utf8(unsafe { std::slice::from_raw_parts(d, n as usize) }).ok()
-}
+// Decoded as the runtime decodes them; defined beside the value ABI (value.rs), which
+// the conformance suite shares.
+pub use crate::value::{plain, raw_or_tagged, run_result, tagged_str};
 
 // ---- sandbox -------------------------------------------------------------------------
 
@@ -382,15 +359,6 @@ pub unsafe extern "C" fn rt_process_run_timeout(
         Ok(o) => run_result(&o.stdout, &o.stderr, o.status.code().map_or(-1, i64::from)),
         Err(_) => run_result(b"", b"", -1),
     }
-}
-
-/// A run's (stdout, stderr, code) tuple, the texts made lossy.
-pub fn run_result(out: &[u8], err: &[u8], code: i64) -> Rv {
-    let t = value::rt_tuple_new(3);
-    value::rt_tuple_set(t, 0, value::string(String::from_utf8_lossy(out).as_bytes()));
-    value::rt_tuple_set(t, 1, value::string(String::from_utf8_lossy(err).as_bytes()));
-    value::rt_tuple_set(t, 2, value::int(code));
-    t
 }
 
 // ---- exit ----------------------------------------------------------------------------

@@ -4,8 +4,7 @@
 //! `HostedSystem` (hosted.rs) the same work through `ffi_syscalls::hosted`. Paths and
 //! texts arrive as the bodies checked them (UTF-8, as the runtime requires).
 
-use crate::state::run_result;
-use crate::value::{self, NIL, Rv};
+use crate::value::{self, NIL, Rv, run_result};
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::IntoRawFd;

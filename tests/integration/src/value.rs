@@ -10,6 +10,9 @@
 //! Strings with hash = length; byte arrays hold their bytes in one buffer
 //! (`rt_array_data_ptr_u8`); objects can be freed. Objects are boxed Rust values
 //! here: the ABI is modelled, not the memory layout.
+//!
+//! The conformance suite (tests/conformance) links this same file beside the crate's
+//! `rt_*` exports, with [`crate::system`]'s std work.
 #![allow(clippy::missing_safety_doc)] // the C ABI's contracts are the runtime's
 
 use std::collections::{HashMap, HashSet};
@@ -147,8 +150,18 @@ pub fn string_hash(v: Rv) -> Option<u64> {
     }
 }
 
+thread_local! {
+    /// Run once by this thread's next `rt_string_new`, before it makes the String: a
+    /// runtime whose constructor calls back into the crate (the conformance suite's
+    /// tests of the crate's locks; the hook is taken out before it runs).
+    pub static CALL_OUT: std::cell::Cell<Option<fn()>> = const { std::cell::Cell::new(None) };
+}
+
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_string_new(ptr: *const u8, len: u64) -> Rv {
+    if let Some(f) = CALL_OUT.with(std::cell::Cell::take) {
+        f();
+    }
     if ptr.is_null() {
         return if len == 0 { string(b"") } else { NIL };
     }
@@ -379,4 +392,42 @@ pub fn strings(items: &[&[u8]]) -> Rv {
         rt_array_push(a, string(i));
     }
     a
+}
+
+// ---- text arguments and results of the runtime's bodies ----------------------------
+
+/// The runtime's plain text argument: null fails, then strict UTF-8.
+pub unsafe fn plain<'a>(ptr: *const u8, len: u64) -> Option<&'a str> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the caller passes len readable bytes.
+    std::str::from_utf8(unsafe { std::slice::from_raw_parts(ptr, len as usize) }).ok()
+}
+
+/// `path_from_raw_or_tagged`: with len 0, a heap-tagged `ptr` is a String value.
+pub unsafe fn raw_or_tagged<'a>(ptr: *const u8, len: u64) -> Option<&'a str> {
+    if len == 0 && (ptr as u64) & 7 == 1 {
+        return tagged_str(ptr as Rv);
+    }
+    unsafe { plain(ptr, len) }
+}
+
+/// A String value's text (None if not a String or not UTF-8).
+pub fn tagged_str<'a>(v: Rv) -> Option<&'a str> {
+    let (n, d) = (rt_string_len(v), rt_string_data(v));
+    if n < 0 || d.is_null() {
+        return None;
+    }
+    // SAFETY: a registered String's bytes, alive while the value is.
+    std::str::from_utf8(unsafe { std::slice::from_raw_parts(d, n as usize) }).ok()
+}
+
+/// A run's (stdout, stderr, code) tuple, the texts made lossy.
+pub fn run_result(out: &[u8], err: &[u8], code: i64) -> Rv {
+    let t = rt_tuple_new(3);
+    rt_tuple_set(t, 0, string(String::from_utf8_lossy(out).as_bytes()));
+    rt_tuple_set(t, 1, string(String::from_utf8_lossy(err).as_bytes()));
+    rt_tuple_set(t, 2, int(code));
+    t
 }
