@@ -104,15 +104,19 @@ pub fn run_argv(argv: &[u8], env: &[u8]) -> Result<Output> {
 /// [`run_argv`]'s work, filling `out` (a small result: every early return is cheap).
 fn run_into(argv: &[u8], entries: &[u8], out: &mut Output) -> Result<()> {
     let program = Program::new(argv, entries)?;
-    // The stdout and stderr pipes and the child's stack, in one place that releases
-    // whatever was made on every way out. Four descriptors, as few as std's
-    // Command::output holds (it opens /dev/null here too; the child opens its own).
+    // The stdout and stderr pipes, /dev/null and the child's stack, in one place that
+    // releases whatever was made on every way out. Five descriptors, as std's
+    // Command::output holds. /dev/null is opened here, not in the child: a child that
+    // looks up a path before execve deadlocks under qemu-user (its path lookup takes a
+    // lock that another thread may hold when the fork it turns vfork into copies it).
     let mut held = Held {
         ours: [-1; 2],
-        theirs: [-1; 2],
+        theirs: [-1; 3],
         shared: core::ptr::null_mut(),
     };
-    for (r, w) in held.ours.iter_mut().zip(&mut held.theirs) {
+    let flags = uapi::O_RDONLY | uapi::O_CLOEXEC;
+    held.theirs[0] = retry(|| sys::openat(sys::AT_FDCWD, b"/dev/null\0", flags, 0))?;
+    for (r, w) in held.ours.iter_mut().zip(&mut held.theirs[1..]) {
         [*r, *w] = sys::pipe2(uapi::O_CLOEXEC)?;
     }
     // The child borrows this process's memory (CLONE_VM) until it calls execve, and
@@ -274,8 +278,8 @@ impl Drop for Program<'_> {
 struct Held {
     /// The read ends of the stdout and stderr pipes.
     ours: [RawFd; 2],
-    /// Their write ends: the child's stdout and stderr.
-    theirs: [RawFd; 2],
+    /// The child's stdin, stdout and stderr: /dev/null and the pipes' write ends.
+    theirs: [RawFd; 3],
     /// CHILD_STACK bytes shared with the child: the errno it could not start with
     /// in the first word, its stack above.
     shared: *mut u8,
@@ -311,8 +315,8 @@ const CHILD_STACK: usize = 16 * 1024;
 struct Child<'a> {
     /// The program and its arguments and environment.
     program: &'a Program<'a>,
-    /// Its stdout and stderr.
-    fds: [RawFd; 2],
+    /// Its stdin, stdout and stderr.
+    fds: [RawFd; 3],
     /// Where it leaves the errno when it can not start the program (shared).
     errno: *const AtomicI32,
     /// The parent's signal mask, which the new program starts with.
@@ -372,15 +376,7 @@ unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
 /// # Safety
 /// As [`exec_program`] for `c.program`.
 unsafe fn exec_child(c: &Child) -> Errno {
-    // Its own /dev/null for stdin, opened here rather than held by the parent, which
-    // then needs one descriptor less.
-    let flags = uapi::O_RDONLY | uapi::O_CLOEXEC;
-    let null = match sys::openat(sys::AT_FDCWD, b"/dev/null\0", flags, 0) {
-        Ok(fd) => fd,
-        Err(e) => return e,
-    };
-    let [out, err] = c.fds;
-    let mut stdio = [null, out, err];
+    let mut stdio = c.fds;
     // First each source numbered 0, 1 or 2 moved above 2 (a copy, close-on-exec),
     // so that putting one in place can not overwrite another: in a process started
     // with 0, 1 or 2 closed, the pipes and /dev/null may have those numbers. (Only

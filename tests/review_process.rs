@@ -87,6 +87,22 @@ fn within<T: Send + 'static>(
     rx.recv_timeout(deadline).ok()
 }
 
+/// Sends SIGKILL to every child of this process (found by the parent pid in
+/// /proc/PID/stat, after the name in parentheses).
+fn kill_children() {
+    let me = std::process::id().to_string();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split(' ').nth(2));
+        if ppid == Some(me.as_str()) {
+            let pid: i32 = entry.file_name().to_str().unwrap().parse().unwrap();
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+}
+
 /// No child of this process is left, not even a zombie (wait answers ECHILD).
 fn no_children() -> bool {
     let r = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) };
@@ -199,6 +215,45 @@ fn run_needs_no_more_descriptors_than_std() {
     assert!(
         n(&ours) <= n(&theirs),
         "ours needs more descriptors than std: {text}"
+    );
+}
+
+/// The child looks up no path before execve: under qemu-user a vfork child that
+/// opens an absolute path while another thread is inside qemu's path lookup inherits
+/// that lookup's lock held and hangs (seen in CI on aarch64; README, Tests). Here a
+/// thread opens new absolute paths all along while `run` starts 200 children that
+/// fail to start (the child's whole life is the part at risk). Before the fix (the
+/// child opened /dev/null itself) this hung at once under qemu-aarch64; natively it
+/// checks that every start still reports its errno.
+#[test]
+fn the_child_looks_up_no_path_beside_a_thread_that_does() {
+    let _s = serial();
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("absent");
+    let prober = std::thread::spawn(move || {
+        // A new name each time: qemu caches names it has looked up.
+        let mut i = 0u64;
+        while !STOP.load(Ordering::Relaxed) {
+            let _ = std::fs::File::open(base.with_extension(i.to_string()));
+            i += 1;
+        }
+    });
+    let starts = within(Duration::from_secs(60), || {
+        (0..200)
+            .map(|_| process::run(b"/etc/passwd/x", &[]).err())
+            .collect::<Vec<_>>()
+    });
+    STOP.store(true, Ordering::Relaxed);
+    let Some(starts) = starts else {
+        // The hung child holds our stdout: end it, or the run waits for it.
+        kill_children();
+        panic!("process::run hung beside a thread opening paths");
+    };
+    prober.join().unwrap();
+    assert!(
+        starts.iter().all(|e| *e == Some(Errno::ENOTDIR)),
+        "{starts:?}"
     );
 }
 
