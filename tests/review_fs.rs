@@ -284,6 +284,27 @@ fn copy_like_cp_leaves_written_zeros_as_holes() {
     assert!(blocks(&ours) < blocks(&src), "{} blocks", blocks(&ours));
 }
 
+/// A sparse file copied onto a device or a FIFO: no holes there (they can not seek or
+/// take a size), every byte written, as GNU cp does (it exits 0 onto /dev/null; ours
+/// failed with EINVAL from lseek/ftruncate).
+#[test]
+fn copy_like_cp_of_a_sparse_file_onto_a_device_or_fifo() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    sparse_file(&src, 8 << 20, &[(0, b"start"), (4 << 20, b"middle")]);
+    gnu_cp(&src, Path::new("/dev/null"));
+    assert_eq!(fs::copy_like_cp(bytes(&src), b"/dev/null"), Ok(8 << 20));
+    let fifo = d.path().join("fifo");
+    let c = std::ffi::CString::new(bytes(&fifo)).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    assert_eq!(fs::copy_like_cp(bytes(&src), bytes(&fifo)), Ok(8 << 20));
+    assert_eq!(reader.join().unwrap(), std::fs::read(&src).unwrap());
+}
+
 /// A 1 GiB file that is all hole: ~0 blocks after the copy, as after GNU cp (the
 /// bootstrap's cp wrote 1 GiB of zeros). Then one with a single byte at its end.
 #[test]
