@@ -141,9 +141,8 @@ fn copy_file(src: &[u8], dst: &[u8], like_cp: bool) -> Result<u64> {
     // GNU cp's test for a file with holes: fewer 512-byte blocks than its size needs;
     // and, as GNU cp, holes only in a regular destination (a device or FIFO can not
     // seek or be truncated to a size).
-    let sparse = like_cp
-        && io::is_regular(&to_st)
-        && st.stx_blocks.saturating_mul(512) < st.stx_size;
+    let sparse =
+        like_cp && io::is_regular(&to_st) && st.stx_blocks.saturating_mul(512) < st.stx_size;
     let mut end = 0;
     loop {
         // The next extent of data: from `end` to EOF, or, for a sparse copy, the

@@ -180,14 +180,23 @@ fn run_into(argv: &[u8], entries: &[u8], out: &mut Output) -> Result<()> {
 /// signal mask and the other signal dispositions stay as they are (as with `env CMD`),
 /// but SIGPIPE is put back to its default: the bootstrap runtime ignores it, as std's
 /// does, and execve keeps an ignored signal ignored (std's `Command` resets it too).
-/// Returns only on failure, with [`run`]'s errno for a child that could not start.
+/// Returns only on failure, with [`run`]'s errno for a child that could not start,
+/// and SIGPIPE's disposition as it was.
 #[cfg(not(feature = "hosted"))]
 pub fn exec(argv: &[u8]) -> Errno {
     let ready = crate::env::c_entries().and_then(|entries| {
         let program = Program::new(argv, &entries)?;
+        // SAFETY: all-zero is a valid action to be overwritten by the read.
+        let mut old: uapi::kernel_sigaction = unsafe { core::mem::zeroed() };
+        // SAFETY: only reading.
+        let _ = unsafe { sys::rt_sigaction(uapi::SIGPIPE, None, Some(&mut old)) };
         sigpipe_default();
         // SAFETY: `program` was built by `Program::new`.
-        Ok(unsafe { exec_program(&program) })
+        let errno = unsafe { exec_program(&program) };
+        // Still this program: its own writes keep the disposition it chose.
+        // SAFETY: the action read above, put back as it was.
+        let _ = unsafe { sys::rt_sigaction(uapi::SIGPIPE, Some(&old), None) };
+        Ok(errno)
     });
     match ready {
         Ok(e) | Err(e) => e,

@@ -407,8 +407,20 @@ fn exec_replaces_the_process_with_the_crates_environment() {
 #[test]
 fn exec_failures_return_the_errno() {
     let _s = serial();
+    let sigpipe = || {
+        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        assert_eq!(
+            unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) },
+            0
+        );
+        old.sa_sigaction
+    };
+    // Rust's runtime ignores SIGPIPE; a failed exec leaves it so (it reset it to
+    // the default, so a failed `bootstrap run` could die of SIGPIPE reporting it).
+    assert_eq!(sigpipe(), libc::SIG_IGN);
     let missing = process::exec(&packed(&[b"ffi-syscalls-no-such-program", b"x"]));
     assert_eq!(missing, Errno::ENOENT);
+    assert_eq!(sigpipe(), libc::SIG_IGN);
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("plain");
     std::fs::write(&plain, "echo never\n").unwrap();
