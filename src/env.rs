@@ -34,6 +34,24 @@ pub(crate) fn check_name(name: &[u8]) -> Result<()> {
     }
 }
 
+/// Checks a `NAME=VALUE` entry: a name that is empty or holds `=` or NUL, or a value
+/// holding NUL, is `EINVAL` (no such entry could reach a child through `execve`).
+pub(crate) fn check_entry(name: &[u8], value: &[u8]) -> Result<()> {
+    check_name(name)?;
+    if io::has(value, 0) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
+
+/// Appends the entry `NAME=VALUE\0` to a packed environment.
+pub(crate) fn push_entry(packed: &mut Vec<u8>, name: &[u8], value: &[u8]) -> Result<()> {
+    for part in [name, b"=", value, b"\0"] {
+        io::extend(packed, part)?;
+    }
+    Ok(())
+}
+
 /// The first entry for `name` in the packed environment:
 /// its start and its end (past its NUL); both `env.len()` when there is none (an
 /// entry is never empty). Bytes after the last NUL are no entry. One pass over the
@@ -87,10 +105,10 @@ pub fn cwd_in(buf: &mut [u8; io::PATH_MAX]) -> Result<&[u8]> {
 /// The environment and the arguments this crate keeps itself (standalone builds).
 #[cfg(not(feature = "hosted"))]
 mod own {
-    use super::{check_name, find, lookup};
+    use super::{check_entry, check_name, find, lookup, push_entry};
     use crate::Errno;
     use crate::io;
-    use crate::sync::{Guard, SpinLock};
+    use crate::sync::{Guard, Mutex};
     use crate::sys::{self, Result};
     use alloc::vec::Vec;
     use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
@@ -107,7 +125,7 @@ mod own {
         entries: Vec<u8>,
     }
 
-    static ENV: SpinLock<Env> = SpinLock::new(Env {
+    static ENV: Mutex<Env> = Mutex::new(Env {
         copied: false,
         entries: Vec::new(),
     });
@@ -200,7 +218,7 @@ mod own {
 
     /// The argument list `rt_set_args` stored (the runtime's generated `main` hands its
     /// argv over), packed; empty until then.
-    static SET_ARGS: SpinLock<Vec<u8>> = SpinLock::new(Vec::new());
+    static SET_ARGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
     /// Replaces the stored argument list (packed, see [`io::unpacked`]).
     pub fn set_args(list: Vec<u8>) {
@@ -261,19 +279,12 @@ mod own {
     /// is empty or holds `=` or NUL, or a value holding NUL, is `EINVAL`; when memory
     /// runs out (`ENOMEM`) the old value stays.
     pub fn set(name: &[u8], value: &[u8]) -> Result<()> {
-        check_name(name)?;
-        if io::has(value, 0) {
-            return Err(Errno::EINVAL);
-        }
+        check_entry(name, value)?;
         let env = &mut locked_env().ok_or(Errno::ENOMEM)?.entries;
         io::reserve(env, name.len() + value.len() + 2)?;
         remove_from(env, name);
-        // The room is reserved: these cannot fail.
-        let _ = io::extend(env, name);
-        let _ = io::extend(env, b"=");
-        let _ = io::extend(env, value);
-        let _ = io::extend(env, b"\0");
-        Ok(())
+        // The room is reserved: this cannot fail.
+        push_entry(env, name, value)
     }
 
     /// Takes `name`'s entries, if any, out of the packed environment.
@@ -322,15 +333,6 @@ mod own {
     }
 
     fn parse_u32(digits: &[u8]) -> Option<u32> {
-        if digits.is_empty() {
-            return None;
-        }
-        digits.iter().try_fold(0u32, |n, &d| {
-            if d.is_ascii_digit() {
-                n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-            } else {
-                None
-            }
-        })
+        io::parse_decimal(digits).and_then(|n| u32::try_from(n).ok())
     }
 }

@@ -27,9 +27,7 @@ pub fn metadata(path: &[u8]) -> Result<uapi::statx> {
 pub fn read(path: &[u8]) -> Result<Vec<u8>> {
     let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
     let hint = fd.stat().map_or(0, |st| st.stx_size as usize);
-    let mut out = Vec::new();
-    io::read_to_end(fd.raw(), &mut out, hint)?;
-    Ok(out)
+    io::read_all(fd.raw(), hint)
 }
 
 /// `fs::read_to_string`: as [`read`], and content that is not UTF-8 is `EILSEQ`.

@@ -9,11 +9,11 @@
 //! - Larger requests get their own anonymous mapping, given back with munmap on free
 //!   and resized with mremap, so big buffers never pin memory after they are gone.
 //!
-//! A spin lock makes it safe to share, although the bootstrap has one thread. The
-//! design is small on purpose (the bootstrap's size budget): no coalescing of small
-//! blocks and no per-thread caches. Alignment above one page is refused (null).
+//! A mutex makes it safe to share, although the bootstrap has one thread. The design
+//! is small on purpose (every byte is in each bootstrap program): no coalescing of
+//! small blocks and no per-thread caches. Alignment above one page is refused (null).
 
-use crate::sync::SpinLock;
+use crate::sync::Mutex;
 use crate::sys::{self, uapi};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{self, null_mut};
@@ -44,14 +44,14 @@ unsafe impl Send for State {}
 
 /// The global allocator of a no-libc program: size classes carved from mmap'd chunks, large blocks as their own mappings.
 pub struct MmapHeap {
-    state: SpinLock<State>,
+    state: Mutex<State>,
 }
 
 impl MmapHeap {
     /// An allocator that has mapped nothing yet.
     pub const fn new() -> Self {
         MmapHeap {
-            state: SpinLock::new(State {
+            state: Mutex::new(State {
                 classes: [Class {
                     free: null_mut(),
                     next: 0,

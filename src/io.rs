@@ -264,6 +264,13 @@ pub fn unpacked(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
     c_strings(buf).map(|s| s.split_last().map_or(s, |(_, text)| text))
 }
 
+/// Everything from `fd`'s offset to EOF, in a new buffer (see [`read_to_end`]).
+pub fn read_all(fd: RawFd, size_hint: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    read_to_end(fd, &mut out, size_hint)?;
+    Ok(out)
+}
+
 /// Reads until EOF, appending to `out`. `size_hint` (what stat said, which is 0 for
 /// /proc files) only sizes the first allocation; past it the buffer doubles.
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>, size_hint: usize) -> Result<()> {
@@ -329,8 +336,5 @@ pub fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
 /// say 0): read to EOF into a buffer that doubles. For the layers below `fs` (the
 /// auxv and the environment), which must not depend on it.
 pub fn read_small_file(path: &[u8]) -> Result<Vec<u8>> {
-    let fd = Fd::open(path, uapi::O_RDONLY, 0)?;
-    let mut out = Vec::new();
-    read_to_end(fd.raw(), &mut out, 0)?;
-    Ok(out)
+    read_all(Fd::open(path, uapi::O_RDONLY, 0)?.raw(), 0)
 }

@@ -2,7 +2,7 @@
 //! allocator): a futex mutex. Uncontended it is one atomic operation each way, as a
 //! spin lock's; a thread that finds it held sleeps in the kernel instead of
 //! spinning, so a holder that was preempted gets the CPU back, which matters where
-//! threads outnumber CPUs. (The name is the old one's, kept for its users.)
+//! threads outnumber CPUs.
 
 use crate::sys;
 use core::cell::UnsafeCell;
@@ -17,18 +17,18 @@ const LOCKED: u32 = 1;
 const CONTENDED: u32 = 2;
 
 /// A mutex over `T` (the classic three-state futex mutex).
-pub struct SpinLock<T> {
+pub struct Mutex<T> {
     state: AtomicU32,
     value: UnsafeCell<T>,
 }
 
 // SAFETY: access to `value` is serialised by `state`.
-unsafe impl<T: Send> Sync for SpinLock<T> {}
+unsafe impl<T: Send> Sync for Mutex<T> {}
 
-impl<T> SpinLock<T> {
+impl<T> Mutex<T> {
     /// An unlocked lock over `value`.
     pub const fn new(value: T) -> Self {
-        SpinLock {
+        Mutex {
             state: AtomicU32::new(UNLOCKED),
             value: UnsafeCell::new(value),
         }
@@ -72,7 +72,7 @@ fn release(state: &AtomicU32) {
 
 /// Access to the value while the lock is held; unlocks on drop.
 pub struct Guard<'a, T> {
-    lock: &'a SpinLock<T>,
+    lock: &'a Mutex<T>,
 }
 
 impl<T> Deref for Guard<'_, T> {

@@ -242,10 +242,7 @@ fn open_dir(dir: RawFd, path: &[u8]) -> Option<Fd> {
 
 /// The whole file `path` (see [`open_in`]).
 fn read_at(dir: RawFd, path: &[u8]) -> Option<Vec<u8>> {
-    let fd = open_in(dir, path, uapi::O_RDONLY)?;
-    let mut text = Vec::new();
-    io::read_to_end(fd.raw(), &mut text, 0).ok()?;
-    Some(text)
+    io::read_all(open_in(dir, path, uapi::O_RDONLY)?.raw(), 0).ok()
 }
 
 /// The uname node name (what `hostname` prints).

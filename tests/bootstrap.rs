@@ -501,7 +501,11 @@ fn lock_holds_until_stdin_closes() {
         .args(["sleep", "30"])
         .spawn()
         .unwrap();
-    while probe() == Some(0) {
+    // Until flock holds it (bounded: 500 tries, 10 s).
+    for _ in 0..500 {
+        if probe() != Some(0) {
+            break;
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bytes, serial};
+use common::{bytes, is_root, serial};
 use ffi_syscalls::Errno;
 use ffi_syscalls::exports::c::{syscall_dir_create, syscall_file_copy, syscall_last_errno};
 use ffi_syscalls::fs;
@@ -13,10 +13,6 @@ use std::path::Path;
 
 fn c(p: &Path) -> CString {
     CString::new(bytes(p)).unwrap()
-}
-
-fn is_root() -> bool {
-    unsafe { libc::geteuid() == 0 }
 }
 
 // ---- 1. copying a file onto itself ------------------------------------------------

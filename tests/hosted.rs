@@ -139,7 +139,8 @@ fn process_facts_as_std() {
         hosted::env_cwd().unwrap(),
         std::env::current_dir().unwrap().into_os_string().into_vec()
     );
-    assert!(hosted::system_cpu_count() >= 1);
+    let std_count = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(hosted::system_cpu_count(), std_count);
     let uname = rustix::system::uname();
     assert_eq!(hosted::hostname().unwrap(), uname.nodename().to_bytes());
     let now = std::time::SystemTime::now()

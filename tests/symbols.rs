@@ -3,6 +3,9 @@
 //! `rt-symbols.txt`; the runtime's value ABI only with `standalone-values`; a hosted
 //! build defines none of either, and can not be mixed with them.
 
+mod common;
+
+use common::{root, triple};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,10 +47,6 @@ const VALUE_ABI: &[&str] = &[
     "rt_tuple_set",
     "rt_tuple_get",
 ];
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn header_functions() -> BTreeSet<String> {
     let text = std::fs::read_to_string(root().join("include/ffi_syscalls.h")).unwrap();
@@ -94,15 +93,6 @@ fn cargo_lib(command: &str, features: &[&str]) -> Command {
         cargo.args(["--features", &features.join(",")]);
     }
     cargo
-}
-
-fn triple() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "x86_64-unknown-linux-gnu",
-        "aarch64" => "aarch64-unknown-linux-gnu",
-        "riscv64" => "riscv64gc-unknown-linux-gnu",
-        other => panic!("{other}"),
-    }
 }
 
 /// Every global symbol the library built with `features` defines, with its `nm` type.

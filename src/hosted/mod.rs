@@ -19,8 +19,9 @@
 //! - values ([`value`]): the runtime's `RuntimeValue` results, made only through the
 //!   runtime's exported constructors, with the runtime's failure values.
 //!
-//! Every failure also records its errno, readable with [`last_errno`] (and
-//! `syscall_last_errno()` in the C ABI).
+//! The bytes level returns its errno in the `Result`; where a result has no room for
+//! one (the value level, [`file_exists`], [`system_cpu_count`]) the errno of a failure
+//! is recorded, readable with [`last_errno`] (and `syscall_last_errno()` in the C ABI).
 
 use crate::Errno;
 use crate::sys::Result;
@@ -219,7 +220,8 @@ pub fn hostname() -> Result<Vec<u8>> {
     system::hostname()
 }
 
-/// The CPUs this process may run on (affinity); 1 when that can not be read.
+/// The CPUs this process may use: its affinity, lowered by a cgroup CPU quota (v2
+/// `cpu.max`, v1 CFS) as std's `available_parallelism`; 1 when that can not be read.
 pub fn system_cpu_count() -> usize {
     record(system::cpu_count()).unwrap_or(1)
 }
@@ -258,14 +260,8 @@ fn pack_env(env: &[(&[u8], &[u8])]) -> Result<Vec<u8>> {
     let room = env.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
     io::reserve(&mut packed, room)?;
     for &(name, value) in env {
-        env::check_name(name)?;
-        if io::has(value, 0) {
-            return Err(Errno::EINVAL);
-        }
-        io::extend(&mut packed, name)?;
-        io::extend(&mut packed, b"=")?;
-        io::extend(&mut packed, value)?;
-        io::extend(&mut packed, b"\0")?;
+        env::check_entry(name, value)?;
+        env::push_entry(&mut packed, name, value)?;
     }
     Ok(packed)
 }

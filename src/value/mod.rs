@@ -116,11 +116,6 @@ pub mod abi {
         /// Element `index` (negative counts from the end; a byte-packed Array's bytes
         /// as Ints); NIL when out of range or not an Array.
         pub fn rt_array_get(array: RuntimeValue, index: i64) -> RuntimeValue;
-        /// A byte-packed Array holding a copy of `len` bytes at `ptr` (for no bytes, a
-        /// plain empty Array).
-        pub fn rt_bytes_from_raw(ptr: i64, len: i64) -> RuntimeValue;
-        /// An empty byte-packed Array with room for `capacity` bytes (at least 4).
-        pub fn rt_byte_array_new(capacity: u64) -> RuntimeValue;
         /// A byte-packed Array of `len` zero bytes (its length set).
         pub fn rt_byte_array_new_len(len: u64) -> RuntimeValue;
         /// A byte-packed Array's buffer, as an address (0 for anything else): where its

@@ -138,6 +138,12 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Whether the tests run as root (the effective user).
+pub fn is_root() -> bool {
+    // SAFETY: no arguments.
+    unsafe { libc::geteuid() == 0 }
+}
+
 /// The target triple of the architecture under test.
 pub fn triple() -> &'static str {
     match std::env::consts::ARCH {

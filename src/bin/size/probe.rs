@@ -42,10 +42,6 @@ mod value_stub {
         V(opaque(capacity))
     }
     #[unsafe(no_mangle)]
-    extern "C" fn rt_byte_array_new(capacity: u64) -> V {
-        V(opaque(capacity))
-    }
-    #[unsafe(no_mangle)]
     extern "C" fn rt_byte_array_new_len(len: u64) -> V {
         V(opaque(len))
     }
@@ -64,10 +60,6 @@ mod value_stub {
     #[unsafe(no_mangle)]
     extern "C" fn rt_array_get(array: V, index: i64) -> V {
         V(opaque(array.0 ^ index as u64))
-    }
-    #[unsafe(no_mangle)]
-    extern "C" fn rt_bytes_from_raw(ptr: i64, len: i64) -> V {
-        V(opaque((ptr ^ len) as u64))
     }
     #[unsafe(no_mangle)]
     extern "C" fn rt_tuple_new(len: u64) -> V {
