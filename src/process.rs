@@ -346,6 +346,10 @@ pub fn force_fd_fallback(level: u8) {
 }
 
 /// The child process, on its own stack in the parent's memory.
+///
+/// # Safety
+/// `arg` points to a [`Child`] that stays alive and unchanged until the child calls
+/// execve or exits (the parent waits: CLONE_VFORK).
 unsafe extern "C" fn child_main(arg: *mut u8) -> ! {
     // SAFETY: the parent passes a `Child` that lives until we exec or exit.
     let c = unsafe { &*(arg as *const Child) };

@@ -35,6 +35,7 @@ pub fn affinity_count() -> Result<usize> {
 ///
 /// Every path is read under directory `root`: empty for this system, or a
 /// directory laid out the same way (tests give it crafted trees).
+#[doc(hidden)]
 pub fn cgroup_cpu_quota(root: &[u8]) -> usize {
     // This system's files by their own paths: qemu-user maps "/" itself to its
     // sysroot (-L), /proc/self/cgroup not.
