@@ -59,8 +59,8 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
 static HEAP: crate::heap::MmapHeap = crate::heap::MmapHeap::new();
 
 /// Writes "panicked at FILE:LINE" to stderr and exits with 101. The message is left
-/// out: formatting it would pull core::fmt into every executable (several KiB of a
-/// 16 KiB budget), and the location is enough to find the panic.
+/// out: formatting it would pull core::fmt into every executable (several KiB, where
+/// hello is under 1 KiB), and the location is enough to find the panic.
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     let mut line = [0u8; 20];
