@@ -10,7 +10,9 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod abi;
+mod misc;
 mod model;
+mod model_misc;
 
 use abi::{NIL, Val, val};
 use std::io;
