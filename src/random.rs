@@ -189,13 +189,14 @@ fn take(size: usize) -> Option<Held> {
     // its slot) differs from every other thread's.
     let here = 0u8;
     let start = (&raw const here as usize / PAGE) % SLOTS;
-    for i in (start..SLOTS).chain(0..start) {
-        let word = TABLE[i].load(Ordering::Relaxed);
+    let slots = TABLE.iter().enumerate();
+    for (i, slot) in slots.clone().skip(start).chain(slots.take(start)) {
+        let word = slot.load(Ordering::Relaxed);
         // Acquire: the last holder's use of the state (its Release store) comes
         // before ours.
         if word != 0
             && word & BUSY == 0
-            && TABLE[i]
+            && slot
                 .compare_exchange(word, word | BUSY, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
         {
@@ -212,7 +213,9 @@ fn take(size: usize) -> Option<Held> {
 #[inline]
 fn put_back(held: Held) {
     // Release: our use of the state comes before the next holder's.
-    TABLE[held.slot].store(held.state as usize, Ordering::Release);
+    if let Some(slot) = TABLE.get(held.slot) {
+        slot.store(held.state as usize, Ordering::Release);
+    }
 }
 
 /// Maps one page of states, puts them in empty slots, and keeps one (taken) for the
@@ -228,7 +231,8 @@ fn grow(size: usize) -> Option<Held> {
         return None;
     }
     let stride = size.div_ceil(LINE) * LINE;
-    let per_page = (PAGE / stride).min(empty);
+    // (`checked_div`: the size is never 0, but no panic path either.)
+    let per_page = PAGE.checked_div(stride)?.min(empty);
     let args = MAP_ARGS.load(Ordering::Relaxed);
     // SAFETY: a new anonymous mapping, which nothing else uses.
     let page = unsafe {
@@ -274,9 +278,12 @@ pub fn hex_in_place(hex: &mut [u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let n = hex.len() / 2;
     for i in 0..n {
-        let b = hex[n + i];
-        hex[2 * i] = DIGITS[usize::from(b >> 4)];
-        hex[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+        // (Checked reads and writes that never fail: no panic path.)
+        let b = hex.get(n + i).copied().unwrap_or(0);
+        if let Some([hi, lo]) = hex.get_mut(2 * i..2 * i + 2) {
+            *hi = DIGITS[usize::from(b >> 4)];
+            *lo = DIGITS[usize::from(b & 0xf)];
+        }
     }
 }
 

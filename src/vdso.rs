@@ -22,16 +22,21 @@ use linux_raw_sys::elf::{Elf_Dyn, Elf_Ehdr, Elf_Phdr, Elf_Sym, Elf_Verdaux, Elf_
 /// The vDSO's `clock_gettime`: 0 or -errno, like the raw system call.
 pub type ClockGettime = unsafe extern "C" fn(clock: i32, ts: *mut uapi::__kernel_timespec) -> i32;
 
-/// The vDSO's `getrandom` (Linux 6.11+ on x86_64, 6.12 on arm64, 6.16 on riscv64):
-/// `(buffer, len, flags, opaque_state, opaque_len)`, the bytes written or -errno. Called
-/// as `(NULL, 0, 0, &params, ~0)` it fills `struct vgetrandom_opaque_params` instead.
-pub type Getrandom =
-    unsafe extern "C" fn(buf: *mut u8, len: usize, flags: u32, state: *mut u8, state_len: usize) -> isize;
-
 const UNRESOLVED: usize = 0;
 const ABSENT: usize = 1;
 static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(UNRESOLVED);
 static GETRANDOM: AtomicUsize = AtomicUsize::new(UNRESOLVED);
+
+/// The vDSO's `getrandom` (Linux 6.11+ on x86_64, 6.12 on arm64, 6.16 on riscv64):
+/// `(buffer, len, flags, opaque_state, opaque_len)`, the bytes written or -errno. Called
+/// as `(NULL, 0, 0, &params, ~0)` it fills `struct vgetrandom_opaque_params` instead.
+pub type Getrandom = unsafe extern "C" fn(
+    buf: *mut u8,
+    len: usize,
+    flags: u32,
+    state: *mut u8,
+    state_len: usize,
+) -> isize;
 
 const AT_SYSINFO_EHDR: usize = linux_raw_sys::auxvec::AT_SYSINFO_EHDR as usize;
 const PAGE: usize = 4096;
@@ -39,7 +44,11 @@ const PAGE: usize = 4096;
 /// The vDSO `clock_gettime`, resolved on first use; None means use the syscall.
 #[inline]
 pub fn clock_gettime() -> Option<ClockGettime> {
-    let f = resolved(&CLOCK_GETTIME, arch::VDSO_CLOCK_GETTIME);
+    let mut f = CLOCK_GETTIME.load(Ordering::Relaxed);
+    if f == UNRESOLVED {
+        f = resolve().unwrap_or(ABSENT);
+        CLOCK_GETTIME.store(f, Ordering::Relaxed);
+    }
     // SAFETY: anything other than the two markers is the address of the checked symbol.
     (f != ABSENT).then(|| unsafe { core::mem::transmute::<usize, ClockGettime>(f) })
 }
@@ -48,21 +57,13 @@ pub fn clock_gettime() -> Option<ClockGettime> {
 /// own vDSO) means use the system call.
 #[inline]
 pub fn getrandom() -> Option<Getrandom> {
-    let f = resolved(&GETRANDOM, arch::VDSO_GETRANDOM);
+    let mut f = GETRANDOM.load(Ordering::Relaxed);
+    if f == UNRESOLVED {
+        f = resolve_getrandom().unwrap_or(ABSENT);
+        GETRANDOM.store(f, Ordering::Relaxed);
+    }
     // SAFETY: anything other than the two markers is the address of the checked symbol.
     (f != ABSENT).then(|| unsafe { core::mem::transmute::<usize, Getrandom>(f) })
-}
-
-/// The address cached in `slot`, looked up (`symbol`: name, version) on first use, or
-/// ABSENT. Two threads may both look it up: they find the same answer.
-#[inline]
-fn resolved(slot: &AtomicUsize, symbol: (&[u8], &[u8])) -> usize {
-    let mut f = slot.load(Ordering::Relaxed);
-    if f == UNRESOLVED {
-        f = resolve(symbol).unwrap_or(ABSENT);
-        slot.store(f, Ordering::Relaxed);
-    }
-    f
 }
 
 /// Makes every later call use the system call (for tests and for comparison);
@@ -71,8 +72,17 @@ pub fn use_vdso(enabled: bool) {
     CLOCK_GETTIME.store(if enabled { UNRESOLVED } else { ABSENT }, Ordering::Relaxed);
 }
 
-#[inline(never)]
-fn resolve((name, version): (&[u8], &[u8])) -> Option<usize> {
+fn resolve() -> Option<usize> {
+    resolve_symbol(arch::VDSO_CLOCK_GETTIME)
+}
+
+/// The address of the vDSO's `getrandom`.
+fn resolve_getrandom() -> Option<usize> {
+    resolve_symbol(arch::VDSO_GETRANDOM)
+}
+
+/// The address of `name` at `version` in the vDSO.
+fn resolve_symbol((name, version): (&[u8], &[u8])) -> Option<usize> {
     let base = sysinfo_ehdr()?;
     // A bootstrap build's auxv is the one the kernel (or qemu-user) laid out for this
     // program, so its vDSO is mapped and readable and is read in place; any other
