@@ -4,7 +4,7 @@
 //! gives the median time per operation and the ratio this crate ÷ that contender.
 //!
 //! `BENCH_QUICK=1` shrinks the files and rounds (a smoke run, not for figures);
-//! `BENCH_ONLY=TEXT` runs only the operations whose name contains TEXT.
+//! `BENCH_ONLY=TEXT` runs only the operations whose name contains TEXT (`A,B`: A or B).
 
 use ffi_syscalls::exports::rt;
 use ffi_syscalls::sys::uapi;
@@ -93,7 +93,8 @@ impl Table {
         settle: &dyn Fn(),
         mut contenders: Vec<Contender<'_>>,
     ) {
-        if std::env::var("BENCH_ONLY").is_ok_and(|only| !op.contains(&only)) {
+        let wanted = |only: String| only.split(',').any(|o| op.contains(o));
+        if std::env::var("BENCH_ONLY").is_ok_and(|only| !wanted(only)) {
             return;
         }
         let medians = measure(rounds, iters, settle, &mut contenders);

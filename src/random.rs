@@ -190,6 +190,8 @@ fn take(size: usize) -> Option<Held> {
     let here = 0u8;
     let start = (&raw const here as usize / PAGE) % SLOTS;
     let slots = TABLE.iter().enumerate();
+    // From `start` on, wrapping: the first state met is this thread's own as a rule
+    // (`grow` puts new states from the grower's `start` on).
     for (i, slot) in slots.clone().skip(start).chain(slots.take(start)) {
         let word = slot.load(Ordering::Relaxed);
         // Acquire: the last holder's use of the state (its Release store) comes
@@ -206,7 +208,7 @@ fn take(size: usize) -> Option<Held> {
             });
         }
     }
-    grow(size)
+    grow(size, start)
 }
 
 /// Gives a state back.
@@ -222,7 +224,7 @@ fn put_back(held: Held) {
 /// caller; None when the table is full or the mapping fails.
 #[cold]
 #[inline(never)]
-fn grow(size: usize) -> Option<Held> {
+fn grow(size: usize, start: usize) -> Option<Held> {
     let _lock = GROWING.lock();
     // Only this function (under the lock) fills empty slots, so the empty slots seen
     // now stay empty until it fills them.
@@ -251,7 +253,9 @@ fn grow(size: usize) -> Option<Held> {
     // keeps them all for the life of the process.
     let mut placed = 0;
     let mut held = None;
-    for (i, slot) in TABLE.iter().enumerate() {
+    // From the caller's `start` on, so that its next scan meets its state first.
+    let slots = TABLE.iter().enumerate();
+    for (i, slot) in slots.clone().skip(start).chain(slots.take(start)) {
         if placed == per_page {
             break;
         }
