@@ -228,7 +228,10 @@ fn grow(size: usize, start: usize) -> Option<Held> {
     let _lock = GROWING.lock();
     // Only this function (under the lock) fills empty slots, so the empty slots seen
     // now stay empty until it fills them.
-    let empty = TABLE.iter().filter(|s| s.load(Ordering::Relaxed) == 0).count();
+    let empty = TABLE
+        .iter()
+        .filter(|s| s.load(Ordering::Relaxed) == 0)
+        .count();
     if empty == 0 {
         return None;
     }

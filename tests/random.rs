@@ -21,7 +21,9 @@ fn kernel() -> (u32, u32) {
     let mut u: libc::utsname = unsafe { std::mem::zeroed() };
     assert_eq!(unsafe { libc::uname(&mut u) }, 0);
     let r = unsafe { std::ffi::CStr::from_ptr(u.release.as_ptr()) }.to_string_lossy();
-    let mut n = r.split(|c: char| !c.is_ascii_digit()).map(|p| p.parse().unwrap_or(0));
+    let mut n = r
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|p| p.parse().unwrap_or(0));
     (n.next().unwrap_or(0), n.next().unwrap_or(0))
 }
 

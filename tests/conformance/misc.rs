@@ -49,7 +49,10 @@ fn sleep_under_signals(sleep: impl FnOnce()) -> (Duration, usize) {
     unsafe {
         let mut act: libc::sigaction = std::mem::zeroed();
         act.sa_sigaction = count_signal as extern "C" fn(i32) as usize;
-        assert_eq!(libc::sigaction(libc::SIGUSR2, &act, std::ptr::null_mut()), 0);
+        assert_eq!(
+            libc::sigaction(libc::SIGUSR2, &act, std::ptr::null_mut()),
+            0
+        );
     }
     let me = unsafe { libc::pthread_self() } as usize;
     let done = std::sync::atomic::AtomicBool::new(false);
@@ -67,7 +70,10 @@ fn sleep_under_signals(sleep: impl FnOnce()) -> (Duration, usize) {
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         took
     });
-    (took, SIGNALS.load(std::sync::atomic::Ordering::Relaxed) - before)
+    (
+        took,
+        SIGNALS.load(std::sync::atomic::Ordering::Relaxed) - before,
+    )
 }
 
 #[test]
@@ -139,7 +145,9 @@ fn env_remove() {
     assert_eq!(errno(), libc::EILSEQ);
     // Names std's remove_var panics on (the runtime aborts): false with EINVAL here.
     for bad in [&b""[..], b"A=B", b"A\0B"] {
-        assert!(!b(unsafe { ours::rt_env_remove(bad.as_ptr(), bad.len() as u64) }));
+        assert!(!b(unsafe {
+            ours::rt_env_remove(bad.as_ptr(), bad.len() as u64)
+        }));
         assert_eq!(errno(), libc::EINVAL);
     }
     // A name given twice at start-up goes wholly (the crate's environment may hold it
@@ -305,7 +313,10 @@ fn random_hex_makes_no_getrandom_syscall() {
         .map(|part| part.iter().filter(|l| l.contains("getrandom(")).count())
         .collect();
     assert_eq!(parts.len(), 4, "{trace}");
-    assert_eq!(parts[1], 0, "getrandom system calls from rt_random_hex:\n{trace}");
+    assert_eq!(
+        parts[1], 0,
+        "getrandom system calls from rt_random_hex:\n{trace}"
+    );
     assert!(parts[2] >= 3, "the forced fallback was not seen:\n{trace}");
     eprintln!(
         "strace: {} getrandom syscalls for 1000 rt_random_hex calls, {} for 3 forced",

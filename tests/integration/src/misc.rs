@@ -40,7 +40,12 @@ impl Misc for StdMisc {
                 .and_then(|mut f| f.read_exact(&mut bytes))
                 .ok()?;
         }
-        Some(bytes.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect())
+        Some(
+            bytes
+                .iter()
+                .flat_map(|b| format!("{b:02x}").into_bytes())
+                .collect(),
+        )
     }
 }
 

@@ -743,7 +743,10 @@ fn random_hex_lengths_and_failures() {
     };
     let (a, b) = (hex(16), hex(16));
     assert_eq!(a.len(), 32);
-    assert!(a.iter().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    assert!(
+        a.iter()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    );
     assert_ne!(a, b);
     assert_eq!(hex(1000).len(), 2000);
 }
