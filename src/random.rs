@@ -17,15 +17,16 @@
 //! threads there are) and puts it back with one store. The scan starts at a slot
 //! chosen from the caller's stack address: each thread has its own stack, so a thread
 //! keeps finding the state it used last, and threads seldom contend for a slot. When
-//! every state is taken, a new page of states is mapped (under a lock; the vDSO's state is 144 bytes, 192
-//! aligned, so 21 to a page); when the table is full, or a mapping fails,
-//! that call uses the system call. A signal handler that calls in while its thread
-//! holds a state takes another one. A child forked while another thread held a state
+//! every state is taken, a new page of states is mapped (the vDSO's state is 144
+//! bytes, 192 aligned: 21 to a page) and put from the grower's start slot on; while
+//! another caller grows the table, when the table is full, or when a mapping fails,
+//! that call uses the system call (nothing here waits, so a signal handler may call
+//! in anywhere). A signal handler that calls in while its thread holds a state takes
+//! another one. A child forked while another thread held a state
 //! never gets that one back (that thread does not exist there): one state lost, not a
 //! state shared.
 
 use crate::Errno;
-use crate::sync::SpinLock;
 use crate::sys::{self, Result, uapi};
 use crate::vdso;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -43,8 +44,10 @@ const PAGE: usize = 4096;
 #[allow(clippy::declare_interior_mutable_const)] // the initialiser of the table only
 const EMPTY: AtomicUsize = AtomicUsize::new(0);
 static TABLE: [AtomicUsize; SLOTS] = [EMPTY; SLOTS];
-/// Serialises growth (mapping a page and filling empty slots).
-static GROWING: SpinLock<()> = SpinLock::new(());
+/// Set while a caller grows the table (maps a page and fills empty slots). Not a lock
+/// to wait on: a caller that finds it set uses the system call for that one call, so
+/// a signal handler that interrupts a growth on its own thread never waits for it.
+static GROWING: AtomicBool = AtomicBool::new(false);
 
 /// The state size the vDSO asked for (0 until learned) and whether it is usable:
 /// [`NO_VDSO`] when there is no vDSO `getrandom` or its answer was unusable.
@@ -225,9 +228,19 @@ fn put_back(held: Held) {
 #[cold]
 #[inline(never)]
 fn grow(size: usize, start: usize) -> Option<Held> {
-    let _lock = GROWING.lock();
-    // Only this function (under the lock) fills empty slots, so the empty slots seen
-    // now stay empty until it fills them.
+    // Acquire: the slots the last grower filled are seen as filled.
+    if GROWING.swap(true, Ordering::Acquire) {
+        return None;
+    }
+    let held = grow_alone(size, start);
+    GROWING.store(false, Ordering::Release);
+    held
+}
+
+/// [`grow`] with the growing flag held.
+fn grow_alone(size: usize, start: usize) -> Option<Held> {
+    // Only a grower (one at a time) fills empty slots, so the empty slots seen now
+    // stay empty until it fills them.
     let empty = TABLE
         .iter()
         .filter(|s| s.load(Ordering::Relaxed) == 0)
