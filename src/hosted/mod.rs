@@ -255,10 +255,16 @@ pub fn getrandom(buf: &mut [u8]) -> Result<()> {
 pub fn random_hex(len: i64) -> Result<Vec<u8>> {
     let n = usize::try_from(len.max(0)).map_err(|_| Errno::ENOMEM)?;
     let total = n.checked_mul(2).ok_or(Errno::ENOMEM)?;
-    let mut hex = Vec::new();
+    let mut hex: Vec<u8> = Vec::new();
     io::reserve(&mut hex, total)?;
-    hex.resize(total, 0);
-    if let Err(e) = random::fill(&mut hex[n..], 0) {
+    // SAFETY: room for `total` bytes was reserved just above; they are zeroed first.
+    // (Not `resize`, which brings a panic path for a capacity it never needs.)
+    unsafe {
+        hex.as_mut_ptr().write_bytes(0, total);
+        hex.set_len(total);
+    }
+    let filled = random::fill(hex.get_mut(n..).unwrap_or_default(), 0);
+    if let Err(e) = filled {
         random::wipe(&mut hex);
         return Err(e);
     }
