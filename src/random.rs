@@ -11,8 +11,8 @@
 //! ~0)` it fills `struct vgetrandom_opaque_params`.
 //!
 //! One state per thread, without thread-local storage (none without libc or nightly
-//! Rust): a fixed table of [`SLOTS`] words, each empty, a free state's address, or a
-//! state's address with [`BUSY`] set. A caller takes a free state with one
+//! Rust): a fixed table of 256 words (`SLOTS`), each empty, a free state's address, or a
+//! state's address with its low bit (`BUSY`) set. A caller takes a free state with one
 //! compare-exchange (so no two callers ever hold the same state at once, however many
 //! threads there are) and puts it back with one store. The scan starts at a slot
 //! chosen from the caller's stack address: each thread has its own stack, so a thread
