@@ -166,6 +166,8 @@ pub unsafe fn clone_run(
 
 /// The vDSO's clock_gettime on this architecture: symbol name and version.
 pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__kernel_clock_gettime", b"LINUX_2.6.39");
+/// The vDSO's getrandom on this architecture (Linux 6.12+): symbol name and version.
+pub const VDSO_GETRANDOM: (&[u8], &[u8]) = (b"__kernel_getrandom", b"LINUX_2.6.39");
 /// `e_machine` of this architecture's ELF files (EM_AARCH64).
 pub const ELF_MACHINE: u16 = linux_raw_sys::elf_uapi::EM_AARCH64 as u16;
 

@@ -145,6 +145,8 @@ pub unsafe fn clone_run(
 
 /// The vDSO's clock_gettime on this architecture: symbol name and version.
 pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__vdso_clock_gettime", b"LINUX_4.15");
+/// The vDSO's getrandom on this architecture (Linux 6.16+): symbol name and version.
+pub const VDSO_GETRANDOM: (&[u8], &[u8]) = (b"__vdso_getrandom", b"LINUX_4.15");
 /// `e_machine` of this architecture's ELF files (EM_RISCV).
 pub const ELF_MACHINE: u16 = linux_raw_sys::elf_uapi::EM_RISCV as u16;
 

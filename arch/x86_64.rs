@@ -148,6 +148,8 @@ pub unsafe extern "C" fn signal_restorer() {
 
 /// The vDSO's clock_gettime on this architecture: symbol name and version.
 pub const VDSO_CLOCK_GETTIME: (&[u8], &[u8]) = (b"__vdso_clock_gettime", b"LINUX_2.6");
+/// The vDSO's getrandom on this architecture (Linux 6.11+): symbol name and version.
+pub const VDSO_GETRANDOM: (&[u8], &[u8]) = (b"__vdso_getrandom", b"LINUX_2.6");
 /// `e_machine` of this architecture's ELF files (EM_X86_64).
 pub const ELF_MACHINE: u16 = linux_raw_sys::elf_uapi::EM_X86_64 as u16;
 

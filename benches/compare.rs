@@ -4,7 +4,7 @@
 //! gives the median time per operation and the ratio this crate ÷ that contender.
 //!
 //! `BENCH_QUICK=1` shrinks the files and rounds (a smoke run, not for figures);
-//! `BENCH_ONLY=TEXT` runs only the operations whose name contains TEXT.
+//! `BENCH_ONLY=TEXT` runs only the operations whose name contains TEXT (`A,B`: A or B).
 
 use ffi_syscalls::exports::rt;
 use ffi_syscalls::sys::uapi;
@@ -93,7 +93,8 @@ impl Table {
         settle: &dyn Fn(),
         mut contenders: Vec<Contender<'_>>,
     ) {
-        if std::env::var("BENCH_ONLY").is_ok_and(|only| !op.contains(&only)) {
+        let wanted = |only: String| only.split(',').any(|o| op.contains(o));
+        if std::env::var("BENCH_ONLY").is_ok_and(|only| !wanted(only)) {
             return;
         }
         let medians = measure(rounds, iters, settle, &mut contenders);
@@ -474,6 +475,86 @@ fn main() {
                             )
                         }
                         .ok(),
+                    );
+                }),
+            ),
+        ],
+    );
+
+    t.add(
+        "rt_time_now_nanos",
+        31,
+        200_000,
+        vec![
+            (
+                "ffi_syscalls rt_time_now_nanos (vDSO)",
+                Box::new(|| {
+                    black_box(rt::rt_time_now_nanos());
+                }),
+            ),
+            (
+                "rustix clock_gettime",
+                Box::new(|| {
+                    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+                    black_box(ts.tv_sec * 1_000_000_000 + ts.tv_nsec);
+                }),
+            ),
+            (
+                "libc clock_gettime",
+                Box::new(|| {
+                    let mut ts = libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: 0,
+                    };
+                    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+                    black_box(ts.tv_sec * 1_000_000_000 + ts.tv_nsec);
+                }),
+            ),
+        ],
+    );
+
+    let mut rand_buf = [0u8; 16];
+    let rand_buf = std::cell::RefCell::new(&mut rand_buf);
+    t.add(
+        "getrandom 16 B",
+        31,
+        100_000,
+        vec![
+            (
+                "ffi_syscalls random::fill (vDSO)",
+                Box::new(|| {
+                    black_box(ffi_syscalls::random::fill(&mut rand_buf.borrow_mut()[..], 0).ok());
+                }),
+            ),
+            (
+                "libc getrandom",
+                Box::new(|| {
+                    let mut b = rand_buf.borrow_mut();
+                    black_box(unsafe { libc::getrandom(b.as_mut_ptr().cast(), 16, 0) });
+                }),
+            ),
+            (
+                "syscalls raw syscall",
+                Box::new(|| {
+                    let mut b = rand_buf.borrow_mut();
+                    black_box(
+                        unsafe {
+                            syscalls::syscall3(
+                                syscalls::Sysno::getrandom,
+                                b.as_mut_ptr() as usize,
+                                16,
+                                0,
+                            )
+                        }
+                        .ok(),
+                    );
+                }),
+            ),
+            (
+                "ffi_syscalls random::fill_syscall",
+                Box::new(|| {
+                    black_box(
+                        ffi_syscalls::random::fill_syscall(&mut rand_buf.borrow_mut()[..], 0).ok(),
                     );
                 }),
             ),

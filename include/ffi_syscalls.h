@@ -57,6 +57,9 @@ int syscall_process_run(const char *cmd, const char *const *args, struct syscall
 int syscall_system_cpu_count(void);
 char *syscall_hostname(void);
 int64_t syscall_time_now_unix_micros(void);
+int64_t syscall_time_now_nanos(void); /* CLOCK_MONOTONIC */
+/* len random bytes (getrandom(2) flags), through the vDSO where the kernel has it */
+int64_t syscall_getrandom(void *buf, size_t len, unsigned int flags);
 int syscall_write_all(int fd, const void *data, size_t len);
 _Noreturn void syscall_exit(int code); /* standalone only */
 

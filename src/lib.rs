@@ -3,7 +3,7 @@
 //! Layers, each using only the ones listed before it:
 //! - `arch` (the only asm) → [`sys`] (one typed function per system call);
 //! - helpers over `sys`: [`io`] (descriptors, buffers), `sync`, [`utf8`];
-//! - the safe layer, in this order: [`auxv`] → [`vdso`] → [`time`] →
+//! - the safe layer, in this order: [`auxv`] → [`vdso`] → [`time`] → [`random`] →
 //!   [`env`](mod@env) → [`fs`] → [`system`] → [`process`] (`fs` waits with `time`;
 //!   `process` takes its environment from its caller and reads /proc/self/fd with
 //!   `fs`; neither the auxv nor the environment needs `fs`);
@@ -74,6 +74,7 @@ pub mod env;
 pub mod fs;
 pub mod io;
 pub mod process;
+pub mod random;
 pub mod system;
 pub mod time;
 pub mod utf8;

@@ -1,5 +1,6 @@
-//! `clock_gettime` through the vDSO, the kernel's code mapped into every process,
-//! which reads the clock without entering the kernel.
+//! `clock_gettime` and `getrandom` through the vDSO, the kernel's code mapped into
+//! every process, which reads the clock (and, from Linux 6.11, makes random bytes)
+//! without entering the kernel.
 //!
 //! The vDSO is found through auxv `AT_SYSINFO_EHDR`: from the program entry in a
 //! bootstrap build ([`crate::auxv::at_entry`]), else `prctl(PR_GET_AUXV)` (Linux 6.4+), else
@@ -24,6 +25,18 @@ pub type ClockGettime = unsafe extern "C" fn(clock: i32, ts: *mut uapi::__kernel
 const UNRESOLVED: usize = 0;
 const ABSENT: usize = 1;
 static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(UNRESOLVED);
+static GETRANDOM: AtomicUsize = AtomicUsize::new(UNRESOLVED);
+
+/// The vDSO's `getrandom` (Linux 6.11+ on x86_64, 6.12 on arm64, 6.16 on riscv64):
+/// `(buffer, len, flags, opaque_state, opaque_len)`, the bytes written or -errno. Called
+/// as `(NULL, 0, 0, &params, ~0)` it fills `struct vgetrandom_opaque_params` instead.
+pub type Getrandom = unsafe extern "C" fn(
+    buf: *mut u8,
+    len: usize,
+    flags: u32,
+    state: *mut u8,
+    state_len: usize,
+) -> isize;
 
 const AT_SYSINFO_EHDR: usize = linux_raw_sys::auxvec::AT_SYSINFO_EHDR as usize;
 const PAGE: usize = 4096;
@@ -40,6 +53,19 @@ pub fn clock_gettime() -> Option<ClockGettime> {
     (f != ABSENT).then(|| unsafe { core::mem::transmute::<usize, ClockGettime>(f) })
 }
 
+/// The vDSO `getrandom`, resolved on first use; None (kernels before it, qemu-user's
+/// own vDSO) means use the system call.
+#[inline]
+pub fn getrandom() -> Option<Getrandom> {
+    let mut f = GETRANDOM.load(Ordering::Relaxed);
+    if f == UNRESOLVED {
+        f = resolve_getrandom().unwrap_or(ABSENT);
+        GETRANDOM.store(f, Ordering::Relaxed);
+    }
+    // SAFETY: anything other than the two markers is the address of the checked symbol.
+    (f != ABSENT).then(|| unsafe { core::mem::transmute::<usize, Getrandom>(f) })
+}
+
 /// Makes every later call use the system call (for tests and for comparison);
 /// `use_vdso(true)` looks the vDSO up again.
 pub fn use_vdso(enabled: bool) {
@@ -47,6 +73,16 @@ pub fn use_vdso(enabled: bool) {
 }
 
 fn resolve() -> Option<usize> {
+    resolve_symbol(arch::VDSO_CLOCK_GETTIME)
+}
+
+/// The address of the vDSO's `getrandom`.
+fn resolve_getrandom() -> Option<usize> {
+    resolve_symbol(arch::VDSO_GETRANDOM)
+}
+
+/// The address of `name` at `version` in the vDSO.
+fn resolve_symbol((name, version): (&[u8], &[u8])) -> Option<usize> {
     let base = sysinfo_ehdr()?;
     // A bootstrap build's auxv is the one the kernel (or qemu-user) laid out for this
     // program, so its vDSO is mapped and readable and is read in place; any other
@@ -58,7 +94,6 @@ fn resolve() -> Option<usize> {
         load_image(|len| Some(unsafe { core::slice::from_raw_parts(base as *const u8, len) }))?;
     #[cfg(not(feature = "bootstrap"))]
     let (image, segments) = load_image(|len| kernel_copy(base, len))?;
-    let (name, version) = arch::VDSO_CLOCK_GETTIME;
     #[allow(clippy::needless_borrow)] // a Vec in builds without `bootstrap`
     let offset = lookup(&Image(&image), segments, name, version, Hash::Any)?;
     base.checked_add(offset)

@@ -150,3 +150,45 @@ fn process_facts_as_std() {
     let ours = hosted::time_now_unix_micros().unwrap();
     assert!((ours - now).abs() < 60_000_000, "{ours} {now}");
 }
+
+/// Issue 22's hosted functions beside std: the sleep, the CPU count, random bytes and
+/// hex (through the vDSO and through the forced system call), the monotonic clock of
+/// the C ABI the runtime's C file calls.
+#[test]
+fn time_threads_and_random_as_std() {
+    let t = std::time::Instant::now();
+    hosted::thread_sleep(15);
+    assert!(t.elapsed() >= std::time::Duration::from_millis(15));
+    hosted::thread_sleep(-1);
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get() as i64);
+    assert_eq!(hosted::thread_available_parallelism(), cpus);
+    for forced in [false, true] {
+        ffi_syscalls::random::force_syscall(forced);
+        let mut a = [0u8; 32];
+        let mut b = [0u8; 32];
+        hosted::getrandom(&mut a).unwrap();
+        hosted::getrandom(&mut b).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(hosted::random_hex(0).unwrap(), b"");
+        assert_eq!(hosted::random_hex(-9).unwrap(), b"");
+        let h = hosted::random_hex(24).unwrap();
+        assert_eq!(h.len(), 48);
+        assert!(h.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')));
+        assert_eq!(hosted::random_hex(i64::MAX), Err(Errno::ENOMEM));
+    }
+    ffi_syscalls::random::force_syscall(false);
+    let mono = || {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+        ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    };
+    let (a, n, z) = (
+        mono(),
+        ffi_syscalls::exports::c::syscall_time_now_nanos(),
+        mono(),
+    );
+    assert!(a <= n && n <= z, "{a} {n} {z}");
+}

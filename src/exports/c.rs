@@ -18,7 +18,7 @@
 use super::{last_errno, record, set_errno, slice_arg};
 use crate::Errno;
 use crate::sys::Result;
-use crate::{env, fs, io, process, system, time};
+use crate::{env, fs, io, process, random, system, time};
 use alloc::alloc::{Layout, alloc, dealloc};
 use core::ffi::{CStr, c_char, c_int};
 use core::mem::size_of;
@@ -386,6 +386,29 @@ pub extern "C" fn syscall_hostname() -> *mut c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn syscall_time_now_unix_micros() -> i64 {
     int_result(time::now_unix_micros())
+}
+
+/// Nanoseconds on CLOCK_MONOTONIC (through the vDSO when there is one), or -errno
+/// (`-EOVERFLOW` when they do not fit an int64_t).
+#[unsafe(no_mangle)]
+pub extern "C" fn syscall_time_now_nanos() -> i64 {
+    int_result(time::now_monotonic_nanos())
+}
+
+/// Fills `buf` with `len` random bytes (`getrandom(2)` flags: 0, `GRND_NONBLOCK`,
+/// `GRND_INSECURE`, ...), through the vDSO where the kernel has it: `len`, or -errno.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_getrandom(buf: *mut u8, len: usize, flags: u32) -> i64 {
+    // The checks of a buffer argument (null with a length: EFAULT; a length no slice
+    // can have: EINVAL), then the caller's bytes, from its own pointer, to write.
+    // SAFETY: forwarded from this function's own contract (a buffer of `len` bytes).
+    let checked = unsafe { slice_arg(buf, len) }.map(|b| b.len());
+    let filled = checked.and_then(|n| match n {
+        0 => Ok(()),
+        // SAFETY: `buf` is non-null and valid for `n` bytes (the contract, checked).
+        n => random::fill(unsafe { core::slice::from_raw_parts_mut(buf, n) }, flags),
+    });
+    int_result(filled.map(|()| len as i64))
 }
 
 /// Writes all `len` bytes to `fd`, retrying short and interrupted writes: 0 or -errno.

@@ -18,7 +18,7 @@ pub mod rt;
 /// The `rt_*` symbols `exports::rt` defines with feature `standalone`, in the order of the
 /// runtime's table (also in `rt-symbols.txt`, for the runtime's build). Available in
 /// every build, so a build script can read it without the feature.
-pub const RT_SYMBOLS: [&str; 31] = [
+pub const RT_SYMBOLS: [&str; 38] = [
     "rt_file_exists",
     "rt_file_read_text",
     "rt_file_write_text",
@@ -50,6 +50,13 @@ pub const RT_SYMBOLS: [&str; 31] = [
     "rt_set_args",
     "rt_get_args",
     "rt_time_now_unix_micros",
+    "rt_time_now_nanos",
+    "rt_time_now_micros",
+    "rt_thread_sleep",
+    "rt_env_remove",
+    "rt_stderr_write",
+    "rt_thread_available_parallelism",
+    "rt_random_hex",
 ];
 // The errno store is the hosted API's (the layer below), so both layers record into one.
 pub(crate) use crate::hosted::{last_errno, record, set_errno};

@@ -491,3 +491,116 @@ pub extern "C" fn rt_get_args() -> V {
 pub extern "C" fn rt_time_now_unix_micros() -> i64 {
     int_or(hosted::time_now_unix_micros(), -1)
 }
+
+/// Nanoseconds on CLOCK_MONOTONIC (the runtime defines it in C, `runtime_time.c`);
+/// -1 on failure or when they do not fit an i64.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_time_now_nanos() -> i64 {
+    int_or(crate::time::now_monotonic_nanos(), -1)
+}
+
+/// Microseconds on CLOCK_MONOTONIC: [`rt_time_now_nanos`] / 1000, -1 on failure.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_time_now_micros() -> i64 {
+    int_or(crate::time::now_monotonic_nanos().map(|n| n / 1_000), -1)
+}
+
+/// Sleeps `ms` milliseconds (an interrupting signal does not shorten it); 0 or less
+/// returns at once.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_thread_sleep(ms: i64) {
+    hosted::thread_sleep(ms)
+}
+
+/// Removes the variable `name` from this process's environment (and its children's):
+/// true, also when it was not set. False for a null name (`EFAULT`), one that is not
+/// UTF-8 (`EILSEQ`), and one that is empty or holds `=` or NUL (`EINVAL`: the
+/// runtime's `remove_var` panics there, across its C ABI, which aborts).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rt_env_remove(name: *const u8, len: u64) -> bool {
+    // SAFETY: the module's contract.
+    unsafe { path(name, len) }.is_some_and(|n| ok(env::remove(n)))
+}
+
+/// Writes the value's display text to stderr, as the runtime's `rt_stderr_write`
+/// (`stderr_write`, through `rt_eprint_str`): a String's text (invalid UTF-8 as
+/// U+FFFD), an Int in decimal, `nil`, `true`, `false`, `error`, an Array as `[a, b]`
+/// of its elements' texts. Always 0. A closed pipe ends the process with status 0.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_stderr_write(data: i64) -> i64 {
+    let mut text = Vec::new();
+    if let Err(e) = display(V(data as u64), &mut text) {
+        super::set_errno(e);
+    }
+    // SAFETY: a live buffer of that length.
+    unsafe { print_to(2, text.as_ptr(), text.len() as u64, false) };
+    0
+}
+
+/// Appends the runtime's display text of `v` (`value_to_display_string`) to `out`.
+/// Values whose text the runtime makes from their address or from a float encoding
+/// the ABI does not expose (Floats, Dicts, Tuples, objects) are written as the
+/// runtime writes a value it does not know: `<value:0x…>` of the word.
+fn display(v: V, out: &mut Vec<u8>) -> Result<()> {
+    use crate::value::{TAG_INT, TAG_SPECIAL};
+    let word: &[u8] = match v {
+        V::NIL => b"nil",
+        V::TRUE => b"true",
+        V::FALSE => b"false",
+        V::ERROR => b"error",
+        _ => b"",
+    };
+    if !word.is_empty() {
+        return io::extend(out, word);
+    }
+    if v.tag() == TAG_INT {
+        let mut buf = [0; 20];
+        return io::extend(out, io::decimal(v.0 as i64 >> 3, &mut buf));
+    }
+    // SAFETY: a value the runtime gave out (the module's contract).
+    if let Some(s) = unsafe { value::string_bytes(v) } {
+        return match utf8(s) {
+            Ok(s) => io::extend(out, s),
+            Err(_) => io::extend(out, &lossy(s)?),
+        };
+    }
+    if let Some(n) = value::array_len(v) {
+        io::extend(out, b"[")?;
+        for i in 0..n {
+            if i > 0 {
+                io::extend(out, b", ")?;
+            }
+            display(value::array_get(v, i), out)?;
+        }
+        return io::extend(out, b"]");
+    }
+    if v.tag() == TAG_SPECIAL {
+        io::extend(out, b"<special:")?;
+        let mut buf = [0; 20];
+        io::extend(out, io::decimal((v.0 >> 3) as i64, &mut buf))?;
+        return io::extend(out, b">");
+    }
+    io::extend(out, b"<value:0x")?;
+    // `{:x}`: no leading zeros.
+    let digits = (16 - v.0.leading_zeros() as usize / 4).max(1);
+    for shift in (0..digits).rev() {
+        let d = (v.0 >> (shift * 4)) as usize & 0xf;
+        io::push(out, b"0123456789abcdef"[d])?;
+    }
+    io::extend(out, b">")
+}
+
+/// The CPUs this process may use (std's `available_parallelism`: affinity, then any
+/// cgroup quota); 1 on failure.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_thread_available_parallelism() -> i64 {
+    hosted::thread_available_parallelism()
+}
+
+/// `len` random bytes (from the kernel's generator, through the vDSO where it has
+/// `getrandom`) as a String of `2 * len` lowercase hex digits; "" for `len <= 0`; NIL
+/// when the bytes or the String can not be had.
+#[unsafe(no_mangle)]
+pub extern "C" fn rt_random_hex(len: i64) -> V {
+    hv::random_hex(len)
+}

@@ -25,7 +25,7 @@
 
 use crate::Errno;
 use crate::sys::Result;
-use crate::{env, fs, io, process, system, time, utf8};
+use crate::{env, fs, io, process, random, system, time, utf8};
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicI32, Ordering};
 
@@ -230,6 +230,48 @@ pub fn system_cpu_count() -> usize {
 /// one.
 pub fn time_now_unix_micros() -> Result<i64> {
     time::now_unix_micros()
+}
+
+/// Sleeps `ms` milliseconds (the runtime's `rt_thread_sleep`, `thread::sleep`): an
+/// interrupting signal does not shorten it; 0 or less returns at once.
+pub fn thread_sleep(ms: i64) {
+    time::sleep_ms(ms)
+}
+
+/// The runtime's `rt_thread_available_parallelism` (std's `available_parallelism`):
+/// the CPUs of the affinity mask, at most the cgroup quota; 1 when that can not be
+/// read. The same count as [`system_cpu_count`].
+pub fn thread_available_parallelism() -> i64 {
+    system_cpu_count() as i64
+}
+
+/// Fills `buf` with random bytes (`getrandom` with no flags), through the vDSO where
+/// the kernel has it ([`random::fill`]).
+pub fn getrandom(buf: &mut [u8]) -> Result<()> {
+    random::fill(buf, 0)
+}
+
+/// `len` random bytes as `2 * len` lowercase hex digits (the runtime's `rt_random_hex`);
+/// empty for `len <= 0`; `ENOMEM` when the text can not be allocated. The random bytes
+/// themselves are not kept anywhere: they are turned into hex in place.
+pub fn random_hex(len: i64) -> Result<Vec<u8>> {
+    let n = usize::try_from(len.max(0)).map_err(|_| Errno::ENOMEM)?;
+    let total = n.checked_mul(2).ok_or(Errno::ENOMEM)?;
+    let mut hex: Vec<u8> = Vec::new();
+    io::reserve(&mut hex, total)?;
+    // SAFETY: room for `total` bytes was reserved just above; they are zeroed first.
+    // (Not `resize`, which brings a panic path for a capacity it never needs.)
+    unsafe {
+        hex.as_mut_ptr().write_bytes(0, total);
+        hex.set_len(total);
+    }
+    let filled = random::fill(hex.get_mut(n..).unwrap_or_default(), 0);
+    if let Err(e) = filled {
+        random::wipe(&mut hex);
+        return Err(e);
+    }
+    random::hex_in_place(&mut hex);
+    Ok(hex)
 }
 
 /// Runs `cmd` with `args` and waits, as the runtime's `rt_process_run` does

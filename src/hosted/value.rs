@@ -13,7 +13,7 @@ use super::{lossy, record, utf8_only, without_cr};
 use crate::process::Output;
 use crate::sys::Result;
 use crate::value::{self, RuntimeValue as V};
-use crate::{env, fs, io, system};
+use crate::{env, fs, io, random, system};
 use alloc::vec::Vec;
 
 /// The value, or NIL with the errno recorded.
@@ -104,4 +104,15 @@ pub(crate) fn output(out: Option<Output>) -> V {
         }
     });
     value_or_nil(made)
+}
+
+/// `len` random bytes as a String of `2 * len` lowercase hex digits (the runtime's
+/// `rt_random_hex`): "" for `len <= 0`; NIL when the bytes or the String can not be
+/// had. The hex text is wiped once the String holds it, as the runtime wipes its own.
+pub fn random_hex(len: i64) -> V {
+    value_or_nil(super::random_hex(len).and_then(|mut hex| {
+        let s = value::string(&hex);
+        random::wipe(&mut hex);
+        s
+    }))
 }

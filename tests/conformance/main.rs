@@ -11,7 +11,9 @@
 
 // The integration model's value ABI and its std system work (tests/integration), the
 // same files: one model of the runtime for both suites.
+mod misc;
 mod model;
+mod model_misc;
 #[allow(dead_code)]
 #[path = "../integration/src/system.rs"]
 mod system;

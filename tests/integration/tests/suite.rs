@@ -46,6 +46,14 @@ unsafe extern "C" {
     fn rt_set_args(argc: i32, argv: *const *const u8);
     fn rt_get_args() -> Rv;
     fn rt_time_now_unix_micros() -> i64;
+    // Issue 22: time, threads, environment removal, stderr, random.
+    fn rt_time_now_nanos() -> i64;
+    fn rt_time_now_micros() -> i64;
+    fn rt_thread_sleep(ms: i64);
+    fn rt_thread_available_parallelism() -> i64;
+    fn rt_env_remove(p: *const u8, l: u64) -> bool;
+    fn rt_stderr_write(data: i64) -> i64;
+    fn rt_random_hex(len: i64) -> Rv;
     // The runtime's functions beside them (the model's in every build).
     fn rt_get_argc() -> i32;
     fn rt_cli_arg_at(i: i64) -> Rv;
@@ -611,6 +619,7 @@ fn runtime_side_names() -> Vec<String> {
         "src/rt.rs",
         "src/state.rs",
         "src/value.rs",
+        "src/misc.rs",
         "native_all/src/lib.rs",
     ] {
         let src = std::fs::read_to_string(root.join(f)).unwrap();
@@ -625,7 +634,13 @@ fn runtime_side_names() -> Vec<String> {
             }
         }
     }
-    names.push("rt_time_now_unix_micros".into()); // c/runtime_time.c
+    for c in [
+        "rt_time_now_unix_micros",
+        "rt_time_now_nanos",
+        "rt_time_now_micros",
+    ] {
+        names.push(c.into()); // c/runtime_time.c
+    }
     names
 }
 
@@ -678,6 +693,92 @@ fn nm_every_rt_symbol_is_the_runtimes() {
                 .any(|l| l.ends_with(" T syscall_time_now_unix_micros"))
         );
     }
+}
+
+// ---- issue 22: time, threads, environment removal, stderr, random ---------------------
+
+#[test]
+fn time_now_nanos_and_micros_are_the_monotonic_clock() {
+    let mono = || {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        assert_eq!(
+            unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) },
+            0
+        );
+        ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    };
+    for _ in 0..100 {
+        let a = mono();
+        let n = unsafe { rt_time_now_nanos() };
+        let u = unsafe { rt_time_now_micros() };
+        let z = mono();
+        assert!(a <= n && n <= z, "{a} {n} {z}");
+        assert!(a / 1000 <= u && u <= z / 1000, "{a} {u} {z}");
+    }
+}
+
+#[test]
+fn thread_sleep_and_parallelism() {
+    let t = std::time::Instant::now();
+    unsafe { rt_thread_sleep(20) };
+    assert!(t.elapsed() >= std::time::Duration::from_millis(20));
+    for ms in [0, -5] {
+        unsafe { rt_thread_sleep(ms) };
+    }
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get() as i64);
+    assert_eq!(unsafe { rt_thread_available_parallelism() }, cpus);
+}
+
+#[test]
+fn random_hex_lengths_and_failures() {
+    for len in [0, -3] {
+        assert_eq!(val(unsafe { rt_random_hex(len) }), Val::Str(vec![]));
+    }
+    let hex = |len| match val(unsafe { rt_random_hex(len) }) {
+        Val::Str(s) => s,
+        other => panic!("{other:?}"),
+    };
+    let (a, b) = (hex(16), hex(16));
+    assert_eq!(a.len(), 32);
+    assert!(
+        a.iter()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    );
+    assert_ne!(a, b);
+    assert_eq!(hex(1000).len(), 2000);
+}
+
+#[test]
+fn env_remove_is_seen_by_std_and_a_child() {
+    let _s = serial();
+    unsafe { std::env::set_var("MODEL_REMOVE_ME", "here") };
+    let (n, l) = t(b"MODEL_REMOVE_ME");
+    assert!(unsafe { rt_env_remove(n, l) });
+    assert!(std::env::var_os("MODEL_REMOVE_ME").is_none());
+    assert_eq!(
+        run("sh", &["-c", "printf %s \"${MODEL_REMOVE_ME-unset}\""]),
+        ran("unset", "", 0)
+    );
+    assert!(!unsafe { rt_env_remove(std::ptr::null(), 3) });
+    assert!(!unsafe { rt_env_remove(b"\xff".as_ptr(), 1) });
+}
+
+#[test]
+fn stderr_write_honours_capture() {
+    let _s = serial();
+    let list = value::strings(&[b"a", b"b"]);
+    unsafe {
+        rt_capture_stderr_start();
+        assert_eq!(rt_stderr_write(value::string(b"text ") as i64), 0);
+        assert_eq!(rt_stderr_write(value::int(42) as i64), 0);
+        assert_eq!(rt_stderr_write(value::NIL as i64), 0);
+        assert_eq!(rt_stderr_write(list as i64), 0);
+    }
+    let err = state::capture_stderr_stop();
+    assert_eq!(String::from_utf8_lossy(&err), "text 42nil[a, b]");
 }
 
 // ---- the old way is detected -----------------------------------------------------------
