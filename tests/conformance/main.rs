@@ -904,3 +904,6 @@ fn exit_and_broken_pipe() {
         );
     }
 }
+
+mod files;
+mod model_files;
