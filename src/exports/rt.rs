@@ -35,6 +35,7 @@ use crate::{env, io, process};
 use alloc::vec::Vec;
 
 mod files;
+pub use files::*;
 
 /// The bytes of a `(ptr, len)` text argument.
 ///
