@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicI32, Ordering};
 
 mod tree;
+pub(crate) use tree::cwd;
 pub use tree::{
     canonicalize, is_dir, move_file, remove_all, rename, walk, write_at, write_at_open,
 };

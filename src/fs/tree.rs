@@ -129,19 +129,24 @@ fn pop_name(path: &mut Vec<u8>) {
     path.truncate(cut.max(1));
 }
 
-/// The working directory into `out` (on the heap: a thread's stack may be small).
-fn cwd(out: &mut Vec<u8>) -> Result<()> {
+/// The working directory appended to `out` (on the heap: a thread's stack may be
+/// small).
+pub(crate) fn cwd(out: &mut Vec<u8>) -> Result<()> {
+    let start = out.len();
     io::reserve(out, io::PATH_MAX)?;
     let room = out.spare_capacity_mut();
     // SAFETY: the kernel writes at most `room.len()` bytes into the spare capacity.
     let n = retry(|| unsafe { sys::getcwd(room.as_mut_ptr().cast(), room.len()) })?;
     // `n` counts the NUL; a directory not reachable from our root is
     // "(unreachable)/...", which is no path to build on.
-    // SAFETY: the kernel initialised `n` bytes.
-    unsafe { out.set_len(n.saturating_sub(1)) };
-    match out.first() {
+    // SAFETY: the kernel initialised `n` bytes after `start`.
+    unsafe { out.set_len(start + n.saturating_sub(1)) };
+    match out.get(start) {
         Some(b'/') => Ok(()),
-        _ => Err(Errno::ENOENT),
+        _ => {
+            out.truncate(start);
+            Err(Errno::ENOENT)
+        }
     }
 }
 

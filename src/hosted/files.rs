@@ -64,8 +64,9 @@ pub fn path_absolute(path: &[u8]) -> Result<Vec<u8>> {
     if path.first() == Some(&b'/') {
         return io::copy(path);
     }
-    match crate::env::cwd() {
-        Ok(mut cwd) if utf8_only(&cwd).is_ok() => {
+    let mut cwd = Vec::new();
+    match fs::cwd(&mut cwd) {
+        Ok(()) if utf8_only(&cwd).is_ok() => {
             if cwd.last() != Some(&b'/') {
                 io::extend(&mut cwd, b"/")?;
             }
