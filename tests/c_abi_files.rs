@@ -26,7 +26,12 @@ fn dir_exists_rename_move_canonicalize() {
     let t = Tree::new();
     symlink(t.p("dir"), t.p("dir-link")).unwrap();
     let mut cases = t.cases();
-    cases.extend([t.p("dir-link"), t.p("dir-link/.."), t.p("dir/../text"), t.p("text/")]);
+    cases.extend([
+        t.p("dir-link"),
+        t.p("dir-link/.."),
+        t.p("dir/../text"),
+        t.p("text/"),
+    ]);
     for p in &cases {
         let what = format!("{p:?}");
         let Ok(cp) = CString::new(bytes(p)) else {
@@ -50,13 +55,27 @@ fn dir_exists_rename_move_canonicalize() {
         let oracle = std::fs::canonicalize(p).map(|c| bytes(&c).to_vec());
         check(&format!("canonicalize {what}"), got, oracle);
     }
-    for (from, to) in [("text", "t2"), ("missing", "x"), ("dir", "text"), ("text", "dir"), ("empty", "dir/e")] {
+    for (from, to) in [
+        ("text", "t2"),
+        ("missing", "x"),
+        ("dir", "text"),
+        ("text", "dir"),
+        ("empty", "dir/e"),
+    ] {
         let (a, m) = (Tree::new(), Tree::new());
-        let ours = status(unsafe { syscall_file_rename(c(&a.p(from)).as_ptr(), c(&a.p(to)).as_ptr()) });
-        check(&format!("rename {from} {to}"), ours, std::fs::rename(m.p(from), m.p(to)));
-        let ours = status(unsafe { syscall_file_move(c(&a.p(to)).as_ptr(), c(&a.p(from)).as_ptr()) });
+        let ours =
+            status(unsafe { syscall_file_rename(c(&a.p(from)).as_ptr(), c(&a.p(to)).as_ptr()) });
+        check(
+            &format!("rename {from} {to}"),
+            ours,
+            std::fs::rename(m.p(from), m.p(to)),
+        );
+        let ours =
+            status(unsafe { syscall_file_move(c(&a.p(to)).as_ptr(), c(&a.p(from)).as_ptr()) });
         let oracle = std::fs::rename(m.p(to), m.p(from))
-            .or_else(|_| std::fs::copy(m.p(to), m.p(from)).and_then(|_| std::fs::remove_file(m.p(to))))
+            .or_else(|_| {
+                std::fs::copy(m.p(to), m.p(from)).and_then(|_| std::fs::remove_file(m.p(to)))
+            })
             // fs::copy names the kind of a source that is not a file (README): a
             // directory is EISDIR where std makes an InvalidInput error of its own.
             .map_err(|e| match e.kind() {
@@ -67,7 +86,10 @@ fn dir_exists_rename_move_canonicalize() {
             });
         check(&format!("move {to} {from}"), ours, oracle);
     }
-    assert_eq!(unsafe { syscall_dir_exists(std::ptr::null()) }, -libc::EFAULT);
+    assert_eq!(
+        unsafe { syscall_dir_exists(std::ptr::null()) },
+        -libc::EFAULT
+    );
     assert!(unsafe { syscall_path_canonicalize(std::ptr::null(), std::ptr::null_mut()) }.is_null());
 }
 
@@ -115,7 +137,10 @@ fn walk_and_remove_all() {
     let before = open_fds();
     for p in [root.clone(), t.p("missing"), t.p("text"), t.p("dir")] {
         let mut count = 0;
-        let ours = take_list(unsafe { syscall_dir_walk(c(&p).as_ptr(), &mut count) }, count);
+        let ours = take_list(
+            unsafe { syscall_dir_walk(c(&p).as_ptr(), &mut count) },
+            count,
+        );
         let mut oracle = Vec::new();
         let oracle = std_walk(&p, &mut oracle).map(|()| oracle);
         check(&format!("walk {p:?}"), ours, oracle);
@@ -127,7 +152,11 @@ fn walk_and_remove_all() {
         if p == root {
             std::fs::create_dir_all(&q).unwrap();
         }
-        check(&format!("remove_all {p:?}"), ours, std::fs::remove_dir_all(&q));
+        check(
+            &format!("remove_all {p:?}"),
+            ours,
+            std::fs::remove_dir_all(&q),
+        );
     }
     assert!(!root.exists() && outside.path().join("keep").exists());
     assert_eq!(open_fds(), before, "a descriptor was left open");

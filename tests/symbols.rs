@@ -16,7 +16,11 @@ fn listed_rt_symbols() -> BTreeSet<String> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_string)
         .collect();
-    assert_eq!(list.len(), 41, "the runtime's table has 31 functions, and issue 22 adds ten of files and directories");
+    assert_eq!(
+        list.len(),
+        41,
+        "the runtime's table has 31 functions, and issue 22 adds ten of files and directories"
+    );
     // The same list the library carries.
     let lib: BTreeSet<String> = ffi_syscalls::exports::RT_SYMBOLS
         .iter()

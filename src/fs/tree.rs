@@ -293,8 +293,8 @@ pub fn walk(root: &[u8]) -> Result<Names> {
         io::extend(&mut path, name.split_last().map_or(name, |(_, n)| n))?;
         if is_dir == Some(true) {
             // Entered only as a directory it still is: never through a link.
-            let child =
-                open_dir_below(level.fd.raw(), name).and_then(|fd| Level::new(fd, &mut buf, path_len));
+            let child = open_dir_below(level.fd.raw(), name)
+                .and_then(|fd| Level::new(fd, &mut buf, path_len));
             match child {
                 Ok(child) => io::push(&mut stack, child)?,
                 Err(Errno::ENOMEM) => return Err(Errno::ENOMEM),
@@ -326,7 +326,10 @@ pub fn remove_all(path: &[u8]) -> Result<()> {
     }
     let mut buf = Vec::new();
     let mut stack = Vec::new();
-    io::push(&mut stack, Level::new(open_dir_below(sys::AT_FDCWD, p)?, &mut buf, 0)?)?;
+    io::push(
+        &mut stack,
+        Level::new(open_dir_below(sys::AT_FDCWD, p)?, &mut buf, 0)?,
+    )?;
     while let Some(level) = stack.last_mut() {
         let gone = match level.next() {
             Some((d_type, _)) => {

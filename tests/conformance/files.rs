@@ -80,17 +80,32 @@ fn dir_exists_create_all_read_write_bytes() {
         assert_eq!(ours, call!(model::dir_exists, &q), "dir_exists {what}");
         if !ours {
             let oracle = std_errno(std::fs::metadata(&p)).unwrap_or(libc::ENOTDIR);
-            let oracle = if p.to_str().is_none() { libc::EILSEQ } else { oracle };
+            let oracle = if p.to_str().is_none() {
+                libc::EILSEQ
+            } else {
+                oracle
+            };
             assert_eq!(errno(), oracle, "dir_exists errno {what}");
         }
         let ours = val(call!(ours::rt_file_read_bytes, &p));
-        assert_eq!(ours, val(call!(model::file_read_bytes, &q)), "read_bytes {what}");
+        assert_eq!(
+            ours,
+            val(call!(model::file_read_bytes, &q)),
+            "read_bytes {what}"
+        );
         if ours == Val::Nil && p.to_str().is_some() {
-            assert_eq!(Some(errno()), std_errno(std::fs::read(&p)), "read_bytes errno {what}");
+            assert_eq!(
+                Some(errno()),
+                std_errno(std::fs::read(&p)),
+                "read_bytes errno {what}"
+            );
         }
     }
     // /proc files say size 0: read to EOF.
-    let Val::Bytes(v) = val(call!(ours::rt_file_read_bytes, Path::new("/proc/self/status"))) else {
+    let Val::Bytes(v) = val(call!(
+        ours::rt_file_read_bytes,
+        Path::new("/proc/self/status")
+    )) else {
         panic!()
     };
     assert!(v.starts_with(b"Name:"));
@@ -98,21 +113,56 @@ fn dir_exists_create_all_read_write_bytes() {
     // directories, onto a directory, through links; null data with and without a
     // length; and the paths' own failures.
     let data: &[u8] = b"\x00\xff\xfe bytes\r\n";
-    for name in ["new", "text", "dir", "missing/x", "link", "dangling", "text/below"] {
+    for name in [
+        "new",
+        "text",
+        "dir",
+        "missing/x",
+        "link",
+        "dangling",
+        "text/below",
+    ] {
         let (o, s) = (a.p(name), m.p(name));
-        for (d, dl) in [(data.as_ptr(), data.len() as u64), (std::ptr::null(), 0), (std::ptr::null(), 3)] {
+        for (d, dl) in [
+            (data.as_ptr(), data.len() as u64),
+            (std::ptr::null(), 0),
+            (std::ptr::null(), 3),
+        ] {
             let ours = b(call!(ours::rt_file_write_bytes, &o, d, dl));
-            assert_eq!(ours, call!(model::file_write_bytes, &s, d, dl), "write_bytes {name} {dl}");
+            assert_eq!(
+                ours,
+                call!(model::file_write_bytes, &s, d, dl),
+                "write_bytes {name} {dl}"
+            );
             assert_eq!(state(&o), state(&s), "{name}");
         }
     }
-    assert!(!b(unsafe { ours::rt_file_write_bytes(std::ptr::null(), 3, data.as_ptr(), 1) }));
+    assert!(!b(unsafe {
+        ours::rt_file_write_bytes(std::ptr::null(), 3, data.as_ptr(), 1)
+    }));
     assert_eq!(errno(), libc::EFAULT);
     let big: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7) as u8).collect();
-    assert!(b(call!(ours::rt_file_write_bytes, &a.p("big-bytes"), big.as_ptr(), big.len() as u64)));
-    assert_eq!(val(call!(ours::rt_file_read_bytes, &a.p("big-bytes"))), Val::Bytes(big));
+    assert!(b(call!(
+        ours::rt_file_write_bytes,
+        &a.p("big-bytes"),
+        big.as_ptr(),
+        big.len() as u64
+    )));
+    assert_eq!(
+        val(call!(ours::rt_file_read_bytes, &a.p("big-bytes"))),
+        Val::Bytes(big)
+    );
     // create_all: nested, existing, through a file, a trailing slash, "..", "".
-    for name in ["x/y/z", "x/y/z", "x/y/z/", "text/q", "text", "dir", "u/../v/./w", "loop-a/x"] {
+    for name in [
+        "x/y/z",
+        "x/y/z",
+        "x/y/z/",
+        "text/q",
+        "text",
+        "dir",
+        "u/../v/./w",
+        "loop-a/x",
+    ] {
         let (o, s) = (a.p(name), m.p(name));
         assert_eq!(
             b(call!(ours::rt_dir_create_all, &o)),
@@ -127,7 +177,10 @@ fn dir_exists_create_all_read_write_bytes() {
     assert_eq!(errno(), libc::EILSEQ);
     assert!(!b(unsafe { ours::rt_dir_exists(std::ptr::null(), 1) }));
     assert_eq!(errno(), libc::EFAULT);
-    assert_eq!(val(unsafe { ours::rt_file_read_bytes(std::ptr::null(), 0) }), Val::Nil);
+    assert_eq!(
+        val(unsafe { ours::rt_file_read_bytes(std::ptr::null(), 0) }),
+        Val::Nil
+    );
 }
 
 /// Two file systems to move between: the temporary directory and /dev/shm, when
@@ -193,8 +246,11 @@ fn rename_and_move() {
         return;
     };
     for t in [&a, &m] {
-        std::fs::set_permissions(t.p("text"), std::os::unix::fs::PermissionsExt::from_mode(0o751))
-            .unwrap();
+        std::fs::set_permissions(
+            t.p("text"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o751),
+        )
+        .unwrap();
     }
     let (od, md) = (shm.path().join("ours"), shm.path().join("model"));
     assert!(!b(call2!(ours::rt_file_rename, &a.p("text"), &od)));
@@ -206,7 +262,11 @@ fn rename_and_move() {
     assert!(!a.p("text").exists());
     // A directory does not move across (copy refuses it); nothing is lost.
     assert_eq!(
-        b(call2!(ours::rt_file_move, &a.p("dir"), &shm.path().join("od"))),
+        b(call2!(
+            ours::rt_file_move,
+            &a.p("dir"),
+            &shm.path().join("od")
+        )),
         call2!(model::file_move, &m.p("dir"), &shm.path().join("md"))
     );
     assert!(a.p("dir").is_dir());
@@ -219,13 +279,40 @@ fn path_absolute() {
     let mut cases = t.cases();
     symlink(t.p("dir"), t.p("dirlink")).unwrap();
     std::fs::create_dir(t.dir.path().join(OsStr::from_bytes(b"d\xff"))).unwrap();
-    symlink(t.dir.path().join(OsStr::from_bytes(b"d\xff")), t.p("to-bad")).unwrap();
-    for n in ["dirlink/../text", "dirlink/..", "dir/./../text", "to-bad", "text/", "text/.", "dir//"] {
+    symlink(
+        t.dir.path().join(OsStr::from_bytes(b"d\xff")),
+        t.p("to-bad"),
+    )
+    .unwrap();
+    for n in [
+        "dirlink/../text",
+        "dirlink/..",
+        "dir/./../text",
+        "to-bad",
+        "text/",
+        "text/.",
+        "dir//",
+    ] {
         cases.push(t.p(n));
     }
     for rel in [
-        "text", "dir", "missing", "missing/x", ".", "..", "", "./dir/../text", "dirlink", "link",
-        "dangling", "loop-a", "x/../text", "/", "//", "/..", "/proc/self/..",
+        "text",
+        "dir",
+        "missing",
+        "missing/x",
+        ".",
+        "..",
+        "",
+        "./dir/../text",
+        "dirlink",
+        "link",
+        "dangling",
+        "loop-a",
+        "x/../text",
+        "/",
+        "//",
+        "/..",
+        "/proc/self/..",
     ] {
         cases.push(PathBuf::from(rel));
     }
@@ -261,15 +348,24 @@ fn path_absolute() {
     }
     std::env::set_current_dir(saved).unwrap();
     // Null and non-UTF-8: "".
-    assert_eq!(val(unsafe { ours::rt_path_absolute(std::ptr::null(), 3) }), Val::Str(vec![]));
-    assert_eq!(val(unsafe { ours::rt_path_absolute(b"\xff".as_ptr(), 1) }), Val::Str(vec![]));
+    assert_eq!(
+        val(unsafe { ours::rt_path_absolute(std::ptr::null(), 3) }),
+        Val::Str(vec![])
+    );
+    assert_eq!(
+        val(unsafe { ours::rt_path_absolute(b"\xff".as_ptr(), 1) }),
+        Val::Str(vec![])
+    );
     // Through a chain of 41 links: ELOOP, so the join.
     for i in 0..41 {
         symlink(t.p(&format!("chain{}", i + 1)), t.p(&format!("chain{i}"))).unwrap();
     }
     std::fs::write(t.p("chain41"), "").unwrap();
     for p in [t.p("chain0"), t.p("chain1")] {
-        assert_eq!(val(call!(ours::rt_path_absolute, &p)), val(call!(model::path_absolute, &p)));
+        assert_eq!(
+            val(call!(ours::rt_path_absolute, &p)),
+            val(call!(model::path_absolute, &p))
+        );
     }
 }
 
@@ -307,7 +403,10 @@ fn write_text_at() {
     let w = s(a.p("w").as_os_str().as_bytes());
     assert_eq!(unsafe { ours::rt_file_write_text_at(w, 0, 8) }, -1);
     assert_eq!(unsafe { ours::rt_file_write_text_at(0x3, 0, s(b"x")) }, -1);
-    assert_eq!(unsafe { ours::rt_file_write_text_at(s(b"\xff"), 0, s(b"x")) }, -1);
+    assert_eq!(
+        unsafe { ours::rt_file_write_text_at(s(b"\xff"), 0, s(b"x")) },
+        -1
+    );
     // Removed through rt_file_remove: the next write-at makes a new file (the
     // handle is dropped with it), as the runtime's test asks.
     let wp = a.p("w");
@@ -315,7 +414,9 @@ fn write_text_at() {
     assert!(b(unsafe { ours::rt_file_remove(o, len) }));
     assert_eq!(unsafe { ours::rt_file_write_text_at(w, 0, s(b"fresh")) }, 5);
     assert_eq!(std::fs::read(a.p("w")).unwrap(), b"fresh");
-    assert!(b(unsafe { ours::rt_file_write_text(o, len, b"text".as_ptr(), 4) }));
+    assert!(b(unsafe {
+        ours::rt_file_write_text(o, len, b"text".as_ptr(), 4)
+    }));
     assert_eq!(unsafe { ours::rt_file_write_text_at(w, 4, s(b"!")) }, 1);
     assert_eq!(std::fs::read(a.p("w")).unwrap(), b"text!");
     // The handle is close-on-exec and there is one: writing many paths leaks none.
@@ -360,7 +461,11 @@ fn dir_walk() {
     let root = t.p("walk");
     walk_tree(&root, outside.path());
     // Every case but "/": the whole file system changes while it is walked.
-    let mut roots: Vec<PathBuf> = t.cases().into_iter().filter(|p| p != Path::new("/")).collect();
+    let mut roots: Vec<PathBuf> = t
+        .cases()
+        .into_iter()
+        .filter(|p| p != Path::new("/"))
+        .collect();
     roots.extend([
         root.clone(),
         t.p("walk/"),
@@ -380,9 +485,24 @@ fn dir_walk() {
         panic!()
     };
     assert_eq!(items.len(), 309); // 304 files and 5 links
-    assert!(!items.contains(&Val::Str(outside.path().join("secret").as_os_str().as_bytes().to_vec())));
-    assert_eq!(val(unsafe { ours::rt_dir_walk(std::ptr::null(), 0) }), Val::Arr(vec![]));
-    assert_eq!(val(unsafe { ours::rt_dir_walk(b"\xff".as_ptr(), 1) }), Val::Arr(vec![]));
+    assert!(
+        !items.contains(&Val::Str(
+            outside
+                .path()
+                .join("secret")
+                .as_os_str()
+                .as_bytes()
+                .to_vec()
+        ))
+    );
+    assert_eq!(
+        val(unsafe { ours::rt_dir_walk(std::ptr::null(), 0) }),
+        Val::Arr(vec![])
+    );
+    assert_eq!(
+        val(unsafe { ours::rt_dir_walk(b"\xff".as_ptr(), 1) }),
+        Val::Arr(vec![])
+    );
     // A 64 KiB stack is enough, and deep trees need no recursion.
     let deep = t.p("deep");
     let mut d = deep.clone();
@@ -414,11 +534,24 @@ fn dir_remove_all() {
         std::fs::create_dir_all(t.p("ro/inner")).unwrap();
     }
     for name in [
-        "walk/a/b", "walk", "text", "missing", "link", "dangling", "dir", "to-a", "loop-a",
-        "text/below", "walk/",
+        "walk/a/b",
+        "walk",
+        "text",
+        "missing",
+        "link",
+        "dangling",
+        "dir",
+        "to-a",
+        "loop-a",
+        "text/below",
+        "walk/",
     ] {
         let ours = b(call!(ours::rt_dir_remove_all, &a.p(name)));
-        assert_eq!(ours, call!(model::dir_remove_all, &m.p(name)), "remove_all {name}");
+        assert_eq!(
+            ours,
+            call!(model::dir_remove_all, &m.p(name)),
+            "remove_all {name}"
+        );
         for n in [name, "walk", "walk/a", "to-a", "text", "dir"] {
             assert_eq!(state(&a.p(n)), state(&m.p(n)), "remove_all {name}: {n}");
         }
@@ -443,11 +576,15 @@ fn dir_remove_all() {
     let home = a.p("home");
     std::fs::create_dir(&home).unwrap();
     let spelled = format!("{}//./", home.display());
-    assert!(b(unsafe { ours::rt_env_set(b"HOME".as_ptr(), 4, spelled.as_ptr(), spelled.len() as u64) }));
+    assert!(b(unsafe {
+        ours::rt_env_set(b"HOME".as_ptr(), 4, spelled.as_ptr(), spelled.len() as u64)
+    }));
     let _ = captured(2, || assert!(!b(call!(ours::rt_dir_remove_all, &home))));
     assert!(home.is_dir());
     let h = b"/root";
-    assert!(b(unsafe { ours::rt_env_set(b"HOME".as_ptr(), 4, h.as_ptr(), 5) }));
+    assert!(b(unsafe {
+        ours::rt_env_set(b"HOME".as_ptr(), 4, h.as_ptr(), 5)
+    }));
     assert!(b(call!(ours::rt_dir_remove_all, &home)));
     assert!(!b(unsafe { ours::rt_dir_remove_all(std::ptr::null(), 0) }));
     assert_eq!(errno(), libc::EFAULT);
@@ -500,13 +637,20 @@ fn swapped_for_a_link_deletes_nothing_outside() {
                 call!(ours::rt_dir_remove_all, &root);
             } else {
                 let listed = format!("{:?}", val(call!(ours::rt_dir_walk, &root)));
-                assert!(!listed.contains("keep"), "the walk followed the link: {listed}");
+                assert!(
+                    !listed.contains("keep"),
+                    "the walk followed the link: {listed}"
+                );
             }
             stop.store(true, Ordering::Relaxed);
             swaps += h.join().unwrap();
         });
         for i in 0..50 {
-            assert!(secret(i).exists(), "round {round}: {:?} was deleted", secret(i));
+            assert!(
+                secret(i).exists(),
+                "round {round}: {:?} was deleted",
+                secret(i)
+            );
         }
         let _ = std::fs::remove_file(victim.with_extension("aside"));
     }
@@ -568,7 +712,11 @@ fn directory_swapped_for_a_link_after_it_was_listed() {
         .max_by_key(|(i, _)| *i)
         .map(|(i, n)| (i, root.join(n)))
         .unwrap();
-    assert!(at > 1000, "the latest directory is entry {at} of {}", order.len());
+    assert!(
+        at > 1000,
+        "the latest directory is entry {at} of {}",
+        order.len()
+    );
     let aside = t.path().join("aside");
     let stop = std::sync::atomic::AtomicBool::new(false);
     let r = std::thread::scope(|s| {
@@ -589,7 +737,10 @@ fn directory_swapped_for_a_link_after_it_was_listed() {
         r
     });
     for i in 0..20 {
-        assert!(outside.path().join(format!("keep{i}")).exists(), "keep{i} was deleted");
+        assert!(
+            outside.path().join(format!("keep{i}")).exists(),
+            "keep{i} was deleted"
+        );
     }
     assert_eq!(r, 1);
     assert!(aside.join("inner").exists());

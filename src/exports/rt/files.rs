@@ -140,7 +140,12 @@ pub(super) fn forget_write_at(path: &[u8]) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_write_text_at(path: i64, offset: i64, data: i64) -> i64 {
     // SAFETY: the contract above.
-    let (p, d) = unsafe { (value::string_bytes(V(path as u64)), value::string_bytes(V(data as u64))) };
+    let (p, d) = unsafe {
+        (
+            value::string_bytes(V(path as u64)),
+            value::string_bytes(V(data as u64)),
+        )
+    };
     let (Some(p), Some(d)) = (p.and_then(|p| utf8(p).ok()), d) else {
         hosted::set_errno(Errno::EINVAL);
         return -1;
@@ -197,7 +202,8 @@ fn same_path(a: &[u8], b: &[u8]) -> bool {
 
 /// The names of a path's components, without empty ones and `.`.
 fn path_names(p: &[u8]) -> impl Iterator<Item = &[u8]> {
-    p.split(|&c| c == b'/').filter(|n| !n.is_empty() && *n != b".")
+    p.split(|&c| c == b'/')
+        .filter(|n| !n.is_empty() && *n != b".")
 }
 
 /// Removes the directory tree at the path, resolved first (a symlink to a directory
@@ -215,8 +221,11 @@ pub unsafe extern "C" fn rt_dir_remove_all(path_ptr: *const u8, len: u64) -> boo
     };
     if protected(&canonical) {
         let mut line = Vec::new();
-        let made = io::extend(&mut line, b"rt_dir_remove_all: Refusing to remove protected path: ")
-            .and_then(|()| io::extend(&mut line, &hosted::lossy(&canonical)?));
+        let made = io::extend(
+            &mut line,
+            b"rt_dir_remove_all: Refusing to remove protected path: ",
+        )
+        .and_then(|()| io::extend(&mut line, &hosted::lossy(&canonical)?));
         if made.is_ok() {
             let _ = io::write_all2(2, &line, b"\n");
         }

@@ -8,8 +8,8 @@
 //! `BENCH_QUICK=1` shrinks sizes and rounds (a smoke run); `BENCH_DIR` picks the
 //! directory for the files (default: the temporary directory).
 
-use runtime_model::hosted::HostedSystem;
 use runtime_model::files;
+use runtime_model::hosted::HostedSystem;
 use runtime_model::rt;
 use runtime_model::state;
 use runtime_model::system::StdSystem;

@@ -26,7 +26,11 @@ fn one(f: unsafe extern "C" fn(*const u8, u64) -> bool, p: &Path) -> bool {
     unsafe { f(a, l) }
 }
 
-fn two(f: unsafe extern "C" fn(*const u8, u64, *const u8, u64) -> bool, a: &Path, b: &Path) -> bool {
+fn two(
+    f: unsafe extern "C" fn(*const u8, u64, *const u8, u64) -> bool,
+    a: &Path,
+    b: &Path,
+) -> bool {
     let ((ap, al), (bp, bl)) = (t(pb(a)), t(pb(b)));
     unsafe { f(ap, al, bp, bl) }
 }
@@ -57,8 +61,15 @@ fn dir_exists_create_all_and_bytes() {
     assert!(unsafe { rt_file_write_bytes(p, l, std::ptr::null(), 0) });
     assert_eq!(value_of(rt_file_read_bytes, &f), Val::Bytes(vec![]));
     assert!(!unsafe { rt_file_write_bytes(p, l, std::ptr::null(), 2) });
-    assert_eq!(value_of(rt_file_read_bytes, &d.path().join("missing")), Val::Nil);
-    assert_eq!(value_of(rt_file_read_bytes, d.path()), Val::Nil, "a directory");
+    assert_eq!(
+        value_of(rt_file_read_bytes, &d.path().join("missing")),
+        Val::Nil
+    );
+    assert_eq!(
+        value_of(rt_file_read_bytes, d.path()),
+        Val::Nil,
+        "a directory"
+    );
     let Val::Bytes(status) = value_of(rt_file_read_bytes, Path::new("/proc/self/status")) else {
         panic!()
     };
@@ -77,13 +88,21 @@ fn rename_and_move() {
     assert!(two(rt_file_move, &b, &c));
     assert_eq!(std::fs::read(&c).unwrap(), b"A");
     std::fs::create_dir(d.path().join("dir")).unwrap();
-    assert!(!two(rt_file_rename, &c, &d.path().join("dir")), "onto a directory");
-    assert!(!two(rt_file_move, &c, &d.path().join("dir")), "onto a directory");
+    assert!(
+        !two(rt_file_rename, &c, &d.path().join("dir")),
+        "onto a directory"
+    );
+    assert!(
+        !two(rt_file_move, &c, &d.path().join("dir")),
+        "onto a directory"
+    );
     assert!(c.exists(), "nothing lost");
     // Across file systems when /dev/shm is another one: copied, then removed.
     if let Ok(shm) = tempfile::tempdir_in("/dev/shm") {
         use std::os::unix::fs::MetadataExt;
-        if std::fs::metadata(shm.path()).unwrap().dev() != std::fs::metadata(d.path()).unwrap().dev() {
+        if std::fs::metadata(shm.path()).unwrap().dev()
+            != std::fs::metadata(d.path()).unwrap().dev()
+        {
             let there = shm.path().join("moved");
             assert!(!two(rt_file_rename, &c, &there));
             assert!(two(rt_file_move, &c, &there));
@@ -103,14 +122,32 @@ fn path_absolute() {
     let saved = std::env::current_dir().unwrap();
     std::env::set_current_dir(d.path()).unwrap();
     let s = |p: &Path| Val::Str(p.as_os_str().as_encoded_bytes().to_vec());
-    assert_eq!(value_of(rt_path_absolute, Path::new("link/../dir")), s(&real.join("dir")));
-    assert_eq!(value_of(rt_path_absolute, Path::new("link")), s(&real.join("dir")));
+    assert_eq!(
+        value_of(rt_path_absolute, Path::new("link/../dir")),
+        s(&real.join("dir"))
+    );
+    assert_eq!(
+        value_of(rt_path_absolute, Path::new("link")),
+        s(&real.join("dir"))
+    );
     // Missing: the working directory joined, not resolved.
-    assert_eq!(value_of(rt_path_absolute, Path::new("no/../x")), s(&real.join("no/../x")));
-    assert_eq!(value_of(rt_path_absolute, Path::new("/no/such")), s(Path::new("/no/such")));
+    assert_eq!(
+        value_of(rt_path_absolute, Path::new("no/../x")),
+        s(&real.join("no/../x"))
+    );
+    assert_eq!(
+        value_of(rt_path_absolute, Path::new("/no/such")),
+        s(Path::new("/no/such"))
+    );
     std::env::set_current_dir(saved).unwrap();
-    assert_eq!(val(unsafe { rt_path_absolute(std::ptr::null(), 1) }), Val::Str(vec![]));
-    assert_eq!(val(unsafe { rt_path_absolute(b"\xff".as_ptr(), 1) }), Val::Str(vec![]));
+    assert_eq!(
+        val(unsafe { rt_path_absolute(std::ptr::null(), 1) }),
+        Val::Str(vec![])
+    );
+    assert_eq!(
+        val(unsafe { rt_path_absolute(b"\xff".as_ptr(), 1) }),
+        Val::Str(vec![])
+    );
 }
 
 #[test]
@@ -135,7 +172,10 @@ fn write_at_keeps_the_runtimes_handle() {
     assert_eq!(at(-3, "H"), 1);
     assert_eq!(std::fs::read(&p).unwrap(), b"Helloseq+\0far");
     let missing = value::string(pb(&d.path().join("no/such"))) as i64;
-    assert_eq!(unsafe { rt_file_write_text_at(missing, 0, value::string(b"x") as i64) }, -1);
+    assert_eq!(
+        unsafe { rt_file_write_text_at(missing, 0, value::string(b"x") as i64) },
+        -1
+    );
 }
 
 #[test]
@@ -171,7 +211,10 @@ fn walk_lists_files_and_links_and_follows_none() {
         .collect();
     want.sort();
     assert_eq!(got, want);
-    assert_eq!(value_of(rt_dir_walk, &d.path().join("missing")), Val::Arr(vec![]));
+    assert_eq!(
+        value_of(rt_dir_walk, &d.path().join("missing")),
+        Val::Arr(vec![])
+    );
     assert_eq!(value_of(rt_dir_walk, &r.join("top")), Val::Arr(vec![]));
 }
 
@@ -187,7 +230,10 @@ fn remove_all_keeps_the_runtimes_protected_paths() {
     symlink(outside.path(), r.join("a/out")).unwrap();
     assert!(one(rt_dir_remove_all, &r));
     assert!(!r.exists());
-    assert!(outside.path().join("keep").exists(), "the link went, not its target");
+    assert!(
+        outside.path().join("keep").exists(),
+        "the link went, not its target"
+    );
     assert!(!one(rt_dir_remove_all, &r), "missing");
     // Protected: two components, and std's HOME (the runtime's own environment).
     assert!(!one(rt_dir_remove_all, Path::new("/proc")));
