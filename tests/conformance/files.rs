@@ -414,6 +414,13 @@ fn write_text_at() {
     assert!(b(unsafe { ours::rt_file_remove(o, len) }));
     assert_eq!(unsafe { ours::rt_file_write_text_at(w, 0, s(b"fresh")) }, 5);
     assert_eq!(std::fs::read(a.p("w")).unwrap(), b"fresh");
+    // The runtime's remove drops its handle the same way.
+    let mp = m.p("w");
+    let (mo, ml) = raw(&mp);
+    assert!(unsafe { model::file_remove(mo, ml) });
+    let mw = s(mp.as_os_str().as_bytes());
+    assert_eq!(model::file_write_text_at(mw, 0, s(b"fresh")), 5);
+    assert_eq!(state(&a.p("w")), state(&m.p("w")));
     assert!(b(unsafe {
         ours::rt_file_write_text(o, len, b"text".as_ptr(), 4)
     }));
