@@ -138,7 +138,7 @@ pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Resul
 /// Writes at `offset` without moving the file offset.
 ///
 /// # Safety
-/// As [`write`].
+/// As [`write()`].
 pub unsafe fn pwrite64(fd: RawFd, buf: *const u8, len: usize, offset: u64) -> Result<usize> {
     // SAFETY: forwarded from this function's own contract.
     ret(unsafe {
