@@ -42,6 +42,12 @@ int syscall_file_modified_time(const char *path, int64_t *seconds);
 int64_t syscall_file_copy(const char *src, const char *dst);  /* bytes copied; -EINVAL if dst is src */
 int syscall_dir_create(const char *path, int recursive);
 char **syscall_dir_list(const char *path, size_t *count);     /* one syscall_free */
+int syscall_dir_exists(const char *path);                      /* 1, 0, or -errno */
+int syscall_file_rename(const char *src, const char *dst);
+int syscall_file_move(const char *src, const char *dst);       /* rename, else copy + remove */
+char *syscall_path_canonicalize(const char *path, size_t *len); /* realpath */
+char **syscall_dir_walk(const char *path, size_t *count);      /* one syscall_free */
+int syscall_dir_remove_all(const char *path);                  /* follows no link below path */
 int syscall_file_lock(const char *path);                      /* handle >= 0 */
 int syscall_file_unlock(int handle);
 

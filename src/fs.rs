@@ -8,6 +8,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicI32, Ordering};
 
+mod tree;
+pub(crate) use tree::cwd;
+pub use tree::{
+    canonicalize, is_dir, move_file, remove_all, rename, walk, write_at, write_at_open,
+};
+
 /// `fs::exists` (`Path::try_exists`): stat following symlinks; a missing file is
 /// `Ok(false)`, any other failure (EACCES, ENOTDIR, ELOOP) is an error.
 pub fn exists(path: &[u8]) -> Result<bool> {
@@ -364,9 +370,16 @@ pub fn dir_list(path: &[u8]) -> Result<Names> {
 }
 
 /// The names in a getdents64 buffer.
-pub(crate) fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub(crate) fn dirents(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    typed_dirents(buf).map(|(_, name)| name)
+}
+
+/// The entries in a getdents64 buffer: each name with its `d_type` (`DT_UNKNOWN`, 0,
+/// where the file system does not say).
+pub(crate) fn typed_dirents(mut buf: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     const NAME_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_name);
     const RECLEN_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_reclen);
+    const TYPE_OFFSET: usize = core::mem::offset_of!(sys::Dirent64, d_type);
     core::iter::from_fn(move || {
         if buf.len() < NAME_OFFSET {
             return None;
@@ -377,8 +390,9 @@ pub(crate) fn dirents(mut buf: &[u8]) -> impl Iterator<Item = &[u8]> {
         };
         let (record, rest) = buf.split_at_checked(reclen.clamp(NAME_OFFSET, buf.len()))?;
         buf = rest;
+        let kind = *record.get(TYPE_OFFSET)?;
         let name = record.get(NAME_OFFSET..)?;
-        Some(name.split(|&c| c == 0).next().unwrap_or_default())
+        Some((kind, name.split(|&c| c == 0).next().unwrap_or_default()))
     })
 }
 

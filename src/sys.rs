@@ -135,6 +135,41 @@ pub unsafe fn pread64(fd: RawFd, buf: *mut u8, len: usize, offset: u64) -> Resul
     })
 }
 
+/// Writes at `offset` without moving the file offset.
+///
+/// # Safety
+/// As [`write()`].
+pub unsafe fn pwrite64(fd: RawFd, buf: *const u8, len: usize, offset: u64) -> Result<usize> {
+    // SAFETY: forwarded from this function's own contract.
+    ret(unsafe {
+        arch::syscall4(
+            Sysno::pwrite64 as usize,
+            int(fd),
+            buf as usize,
+            len,
+            offset as usize,
+        )
+    })
+}
+
+/// `readlinkat(2)`: the target of the symlink `path` (relative to `dirfd`) into
+/// `buf`, not NUL-terminated; returns its length (`buf.len()` when it may be cut
+/// short). A name that is not a symlink is `EINVAL`.
+pub fn readlinkat(dirfd: RawFd, path: &[u8], buf: &mut [u8]) -> Result<usize> {
+    let p = path_ptr(path)?;
+    // SAFETY: `p` is a NUL-terminated path borrowed for the call; the kernel writes
+    // at most `buf.len()` bytes into the live slice.
+    ret(unsafe {
+        arch::syscall4(
+            Sysno::readlinkat as usize,
+            int(dirfd),
+            p,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
+    })
+}
+
 /// `close(2)`. Never retried: Linux releases the descriptor even on `EINTR`.
 pub fn close(fd: RawFd) -> Result<()> {
     // SAFETY: `p` is a NUL-terminated path borrowed for the call; the rest are

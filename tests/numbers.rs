@@ -20,6 +20,7 @@ macro_rules! table {
 fn used() -> Vec<(Sysno, &'static str, Option<usize>)> {
     table! {
         openat => OPENAT, read => READ, write => WRITE, writev => WRITEV, pread64 => PREAD64,
+        pwrite64 => PWRITE64, readlinkat => READLINKAT,
         close => CLOSE,
         statx => STATX, getdents64 => GETDENTS64, mkdirat => MKDIRAT, unlinkat => UNLINKAT,
         renameat2 => RENAMEAT2, getcwd => GETCWD, uname => UNAME, getpid => GETPID,

@@ -235,6 +235,73 @@ pub unsafe extern "C" fn syscall_dir_list(
     record(names.and_then(|n| pack_strings(n.iter(), count))).unwrap_or(ptr::null_mut())
 }
 
+/// 1 if `path` is a directory (following symlinks), 0 if it is missing (errno
+/// ENOENT) or something else (ENOTDIR), -errno when that can not be told.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_dir_exists(path: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
+    match unsafe { c_text(path) }.and_then(fs::is_dir) {
+        Ok(()) => 1,
+        Err(e @ (Errno::ENOENT | Errno::ENOTDIR)) => {
+            set_errno(e);
+            0
+        }
+        Err(e) => status(Err(e)),
+    }
+}
+
+/// `rename(2)`; 0 or -errno.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_rename(src: *const c_char, dst: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
+    status(unsafe { c_text(src).and_then(|s| fs::rename(s, c_text(dst)?)) })
+}
+
+/// Rename, or when that fails (another file system) copy then remove the source;
+/// 0 or -errno (of the last step tried).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_file_move(src: *const c_char, dst: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
+    status(unsafe { c_text(src).and_then(|s| fs::move_file(s, c_text(dst)?)) })
+}
+
+/// The canonical path (`realpath`), caller-owned (`syscall_free`), its length in
+/// `*len` (may be NULL); NULL on failure.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_path_canonicalize(
+    path: *const c_char,
+    len: *mut usize,
+) -> *mut c_char {
+    // SAFETY: forwarded from this function's own contract; a non-null `len` is writable.
+    out_bytes(unsafe { c_text(path) }.and_then(fs::canonicalize), unsafe {
+        len.as_mut()
+    })
+}
+
+/// The path of every non-directory entry below `path` (links as links, none
+/// followed), depth first, as `syscall_dir_list` gives names (one allocation, one
+/// `syscall_free`); only UTF-8 paths. The count goes to `*count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_dir_walk(
+    path: *const c_char,
+    count: *mut usize,
+) -> *mut *mut c_char {
+    // SAFETY: forwarded from this function's own contract.
+    let paths = unsafe { c_text(path) }.and_then(fs::walk);
+    // SAFETY: the module's contract: a non-null `count` is writable.
+    let count = unsafe { count.as_mut() };
+    record(paths.and_then(|n| pack_strings(n.iter(), count))).unwrap_or(ptr::null_mut())
+}
+
+/// Removes the tree at `path` (a symlink is removed as a link) through directory
+/// descriptors, following no link below it; 0 or -errno. No protected paths here:
+/// that check is `rt_dir_remove_all`'s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn syscall_dir_remove_all(path: *const c_char) -> c_int {
+    // SAFETY: forwarded from this function's own contract.
+    status(unsafe { c_text(path) }.and_then(fs::remove_all))
+}
+
 /// A lock handle >= 0, or -errno (-EWOULDBLOCK when another holds the lock).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn syscall_file_lock(path: *const c_char) -> c_int {

@@ -18,7 +18,8 @@ pub mod rt;
 /// The `rt_*` symbols `exports::rt` defines with feature `standalone`, in the order of the
 /// runtime's table (also in `rt-symbols.txt`, for the runtime's build). Available in
 /// every build, so a build script can read it without the feature.
-pub const RT_SYMBOLS: [&str; 38] = [
+
+pub const RT_SYMBOLS: [&str; 48] = [
     "rt_file_exists",
     "rt_file_read_text",
     "rt_file_write_text",
@@ -57,6 +58,16 @@ pub const RT_SYMBOLS: [&str; 38] = [
     "rt_stderr_write",
     "rt_thread_available_parallelism",
     "rt_random_hex",
+    "rt_dir_exists",
+    "rt_dir_create_all",
+    "rt_file_read_bytes",
+    "rt_file_write_bytes",
+    "rt_file_rename",
+    "rt_file_move",
+    "rt_path_absolute",
+    "rt_file_write_text_at",
+    "rt_dir_walk",
+    "rt_dir_remove_all",
 ];
 // The errno store is the hosted API's (the layer below), so both layers record into one.
 pub(crate) use crate::hosted::{last_errno, record, set_errno};

@@ -34,6 +34,9 @@ use crate::value::{self, RuntimeValue as V};
 use crate::{env, io, process};
 use alloc::vec::Vec;
 
+mod files;
+pub use files::*;
+
 /// The bytes of a `(ptr, len)` text argument.
 ///
 /// # Safety
@@ -118,7 +121,13 @@ pub unsafe extern "C" fn rt_file_write_text(
     content_len: u64,
 ) -> bool {
     // SAFETY: the module's contract.
-    unsafe { write_with(hosted::file_write_text, path_ptr, len, content, content_len) }
+    unsafe { write_with(write_text_fresh, path_ptr, len, content, content_len) }
+}
+
+/// `fs::write` after dropping the write-at handle of the path, as the runtime does.
+fn write_text_fresh(path: &[u8], content: &[u8]) -> Result<()> {
+    files::forget_write_at(path);
+    hosted::file_write_text(path, content)
 }
 
 /// `write` (`fs::write` or `fs::append`) of UTF-8 `content` to a path argument.
@@ -175,7 +184,10 @@ pub unsafe extern "C" fn rt_file_append_text(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rt_file_remove(path_ptr: *const u8, len: u64) -> bool {
     // SAFETY: the module's contract.
-    unsafe { path(path_ptr, len) }.is_some_and(|p| ok(hosted::file_remove(p)))
+    unsafe { path(path_ptr, len) }.is_some_and(|p| {
+        files::forget_write_at(p);
+        ok(hosted::file_remove(p))
+    })
 }
 
 /// The same function as [`rt_file_remove`], under the runtime's other name.

@@ -31,6 +31,9 @@ use core::sync::atomic::{AtomicI32, Ordering};
 
 pub mod value;
 
+mod files;
+pub use files::*;
+
 static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
 
 /// Records `e` as the last failure (one process-wide value: there is no thread-local

@@ -116,3 +116,25 @@ pub fn random_hex(len: i64) -> V {
         s
     }))
 }
+
+/// `std::fs::read` as the runtime's byte-packed Array, filled in place; NIL on
+/// failure (`rt_file_read_bytes`).
+pub fn file_read_bytes(path: &[u8]) -> V {
+    // The same read as `rt_file_mmap_read_bytes` (a large file is mapped, not read
+    // into a buffer first): one copy, into the Array.
+    file_mmap_read_bytes(path)
+}
+
+/// [`super::path_absolute`] as a String (`rt_path_absolute`).
+pub fn path_absolute(path: &[u8]) -> V {
+    string_or_nil(super::path_absolute(path))
+}
+
+/// [`super::dir_walk`] as an Array of Strings; an empty Array when the walk fails
+/// (the runtime's failure value here), its errno recorded (`rt_dir_walk`).
+pub fn dir_walk(path: &[u8]) -> V {
+    match record(fs::walk(path)) {
+        Some(names) => value_or_nil(value::string_array(names.iter())),
+        None => value_or_nil(value::string_array(core::iter::empty())),
+    }
+}

@@ -914,3 +914,6 @@ fn exit_and_broken_pipe() {
         );
     }
 }
+
+mod files;
+mod model_files;

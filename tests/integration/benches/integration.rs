@@ -8,6 +8,7 @@
 //! `BENCH_QUICK=1` shrinks sizes and rounds (a smoke run); `BENCH_DIR` picks the
 //! directory for the files (default: the temporary directory).
 
+use runtime_model::files;
 use runtime_model::hosted::HostedSystem;
 use runtime_model::rt;
 use runtime_model::state;
@@ -159,6 +160,33 @@ fn main() {
             m[0] / m[1]
         );
         drop(std::fs::remove_dir_all(&many));
+    }
+
+    // A tree of 10 000 entries: 100 directories of 99 files each.
+    let entries = if quick { 1000 } else { 10_000 };
+    let op = format!("rt_dir_walk {entries}-entry tree");
+    if wanted(&op) {
+        let tree = dir.path().join("tree");
+        let per = entries / 100 - 1;
+        for d in 0..100 {
+            let sub = tree.join(format!("dir-{d:03}"));
+            std::fs::create_dir_all(&sub).unwrap();
+            for i in 0..per {
+                std::fs::File::create(sub.join(format!("file-{i:05}"))).unwrap();
+            }
+        }
+        let (p, l) = arg(&tree);
+        let m = measure(
+            21,
+            3,
+            &|| {},
+            &mut [
+                Box::new(|| release(unsafe { files::dir_walk::<HostedSystem>(p, l) })),
+                Box::new(|| release(unsafe { files::dir_walk::<StdSystem>(p, l) })),
+            ],
+        );
+        row(&op, 0.9, m);
+        drop(std::fs::remove_dir_all(&tree));
     }
 
     let copy_mib = if quick { 8 } else { 256 };

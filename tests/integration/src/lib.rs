@@ -21,6 +21,7 @@ compile_error!(
 compile_error!("choose a build: default features (std), hosted, or old-way");
 
 pub mod misc;
+pub mod files;
 pub mod rt;
 pub mod state;
 pub mod system;

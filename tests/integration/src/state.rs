@@ -163,15 +163,26 @@ pub fn invalidate_all_read_caches() {
     *READ_CACHE.lock().unwrap() = None;
 }
 
-struct WriteAt {
-    path: String,
-    file: File,
-    position: u64,
+/// `rt_file_write_text_at`'s open handle: the path, its file, and where the last
+/// write on it ended.
+pub struct WriteAt {
+    /// The path it was opened for.
+    pub path: String,
+    /// The open file.
+    pub file: File,
+    /// Where the last write ended.
+    pub position: u64,
 }
 
 thread_local! {
     /// `rt_file_write_text_at`'s open handle, per thread.
     static WRITE_AT: RefCell<Option<WriteAt>> = const { RefCell::new(None) };
+}
+
+/// `f` on this thread's write-at handle (`rt_file_write_text_at`'s body is in
+/// files.rs).
+pub fn with_write_at<R>(f: impl FnOnce(&mut Option<WriteAt>) -> R) -> R {
+    WRITE_AT.with(|w| f(&mut w.borrow_mut()))
 }
 
 /// What `rt_file_write_text` and `rt_file_remove` do before the system work: drop
@@ -183,45 +194,38 @@ pub fn invalidate_file_caches(path: &str) {
             *w = None;
         }
     });
+    invalidate_read_cache(path);
+}
+
+/// Drops the cached read of `path` (`invalidate_read_mmap_caches`).
+pub fn invalidate_read_cache(path: &str) {
     let mut r = READ_CACHE.lock().unwrap();
     if r.as_ref().is_some_and(|(p, _, _)| p == path) {
         *r = None;
     }
 }
 
-/// `rt_file_write_text_at(path String, offset, data String) -> bytes written or -1`:
-/// keeps the file open between calls (a write at the end appends, others pwrite).
+/// `rt_file_write_text_at_cached(offset, data String)`: a runtime function beside
+/// `rt_file_write_text_at` that writes through the handle it left (no path): -1
+/// when this thread has none. The runtime's own std code in every build.
 #[unsafe(no_mangle)]
-pub extern "C" fn rt_file_write_text_at(path: i64, offset: i64, data: i64) -> i64 {
+pub extern "C" fn rt_file_write_text_at_cached(offset: i64, data: i64) -> i64 {
+    use std::io::Write as _;
     use std::os::unix::fs::FileExt;
-    let (Some(path), Some(data)) = (tagged_str(path as Rv), value::bytes_of(data as Rv)) else {
+    let Some(data) = value::bytes_of(data as Rv) else {
         return -1;
     };
-    let mut r = READ_CACHE.lock().unwrap();
-    if r.as_ref().is_some_and(|(p, _, _)| p == path) {
-        *r = None;
-    }
-    drop(r);
     let start = offset.max(0) as u64;
-    WRITE_AT.with(|w| {
-        let mut w = w.borrow_mut();
-        if w.as_ref().is_none_or(|c| c.path != path) {
-            let Ok(file) = std::fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .truncate(false)
-                .open(path)
-            else {
-                return -1;
-            };
-            *w = Some(WriteAt {
-                path: path.to_string(),
-                file,
-                position: 0,
-            });
-        }
-        let c = w.as_mut().expect("set above");
-        if c.file.write_all_at(&data, start).is_err() {
+    with_write_at(|w| {
+        let Some(c) = w.as_mut() else {
+            return -1;
+        };
+        let wrote = if c.position == start {
+            (&c.file).write_all(&data)
+        } else {
+            c.file.write_all_at(&data, start)
+        };
+        if wrote.is_err() {
             return -1;
         }
         c.position = start + data.len() as u64;
