@@ -12,6 +12,7 @@ use crate::sync::Mutex;
 use crate::value::{self, RuntimeValue as V};
 use crate::{Errno, env, fs};
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// Whether the path names a directory (following symlinks).
 #[unsafe(no_mangle)]
@@ -119,10 +120,26 @@ static WRITE_AT: Mutex<WriteAt> = Mutex::new(WriteAt {
     position: 0,
 });
 
+/// How [`forget_write_at`] reaches the handle: [`drop_write_at`], stored by the first
+/// `rt_file_write_text_at`. Through a pointer, so that a program that never calls
+/// `rt_file_write_text_at` does not link the handle's code into its
+/// `rt_file_write_text` and `rt_file_remove` (a load and a branch instead).
+static FORGET: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
 /// Drops the write-at handle when it is `path`'s, as the runtime's
 /// `rt_file_write_text` and `rt_file_remove` do (a write-at after a removal then
 /// makes a new file instead of writing into the unlinked one).
 pub(super) fn forget_write_at(path: &[u8]) {
+    let f = FORGET.load(Ordering::Acquire);
+    if !f.is_null() {
+        // SAFETY: only `drop_write_at`, a `fn(&[u8])`, is ever stored.
+        let f = unsafe { core::mem::transmute::<*mut (), fn(&[u8])>(f) };
+        f(path);
+    }
+}
+
+/// [`forget_write_at`]'s work.
+fn drop_write_at(path: &[u8]) {
     let mut w = WRITE_AT.lock();
     if w.file.is_some() && w.path == path {
         w.file = None;
@@ -151,6 +168,7 @@ pub unsafe extern "C" fn rt_file_write_text_at(path: i64, offset: i64, data: i64
         return -1;
     };
     let start = offset.max(0) as u64;
+    FORGET.store(drop_write_at as *mut (), Ordering::Release);
     let mut w = WRITE_AT.lock();
     if w.file.is_none() || w.path != p {
         // On failure the handle held stays, as the runtime's does.

@@ -20,8 +20,8 @@ compile_error!(
 #[cfg(not(any(feature = "std", feature = "hosted", feature = "old-way")))]
 compile_error!("choose a build: default features (std), hosted, or old-way");
 
-pub mod misc;
 pub mod files;
+pub mod misc;
 pub mod rt;
 pub mod state;
 pub mod system;
