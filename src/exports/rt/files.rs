@@ -171,7 +171,10 @@ pub unsafe extern "C" fn rt_file_write_text_at(path: i64, offset: i64, data: i64
     // Through black_box: a global stored with one known value is turned by LLVM's
     // whole-program optimisation into a flag and a direct call, which would link the
     // handle's code into every program that writes or removes a file.
-    FORGET.store(core::hint::black_box(drop_write_at as *mut ()), Ordering::Release);
+    FORGET.store(
+        core::hint::black_box(drop_write_at as *mut ()),
+        Ordering::Release,
+    );
     let mut w = WRITE_AT.lock();
     if w.file.is_none() || w.path != p {
         // On failure the handle held stays, as the runtime's does.
