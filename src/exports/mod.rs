@@ -18,7 +18,6 @@ pub mod rt;
 /// The `rt_*` symbols `exports::rt` defines with feature `standalone`, in the order of the
 /// runtime's table (also in `rt-symbols.txt`, for the runtime's build). Available in
 /// every build, so a build script can read it without the feature.
-
 pub const RT_SYMBOLS: [&str; 48] = [
     "rt_file_exists",
     "rt_file_read_text",
